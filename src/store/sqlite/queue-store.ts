@@ -1,0 +1,396 @@
+import { MagnaError, toMagnaError } from '../../core/errors.js';
+import type {
+  ClaimRequest,
+  Consequences,
+  EnqueueOutcome,
+  FailureDecision,
+  NewTask,
+  QueueStore,
+} from '../../queue/store-port.js';
+import type { Effect, Lease, Task, TaskError, TaskFilter, TaskState } from '../../queue/types.js';
+import type { SqliteDatabase } from './database.js';
+import { rowToTask, TASK_COLUMNS, type TaskRow } from './task-rows.js';
+
+const UNFINISHED = `('waiting','queued','running')`;
+
+/**
+ * The queue on embedded SQLite. better-sqlite3 is synchronous, so each method is one short
+ * transaction on the single writer connection; the async signatures match the port so that a
+ * networked adapter fits the same callers.
+ */
+export class SqliteQueueStore implements QueueStore {
+  private readonly s;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.s = {
+      get: db.prepare(`SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.id = ?`),
+      byKey: db.prepare(`SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.idempotency_key = ? AND t.state IN ${UNFINISHED}`),
+      depState: db.prepare('SELECT state FROM tasks WHERE id = ?'),
+      insert: db.prepare(`INSERT INTO tasks (id, skill, input, state, priority, run_at, rank, max_attempts, timeout_ms,
+        idempotency_key, mission_id, parent_id, tags, waiting_on, created_at)
+        VALUES (@id, @skill, @input, @state, @priority, @runAt, @rank, @maxAttempts, @timeoutMs,
+        @idempotencyKey, @missionId, @parentId, @tags, @waitingOn, @now)`),
+      insertDep: db.prepare('INSERT OR IGNORE INTO task_deps (depends_on, task_id) VALUES (?, ?)'),
+      // One ordered scan of the partial index tasks_ready; skills are filtered during the scan.
+      claim: db.prepare(`UPDATE tasks SET state = 'running', attempt = attempt + 1, lease_owner = @workerId,
+          lease_expires_at = @expires, started_at = @now, progress = NULL, progress_message = NULL
+        WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND run_at <= @now
+          AND skill IN (SELECT value FROM json_each(@skills)) ORDER BY rank, seq LIMIT @limit)
+        RETURNING *`),
+      runningOfSkill: db.prepare(`SELECT count(*) AS n FROM tasks WHERE skill = ? AND state = 'running'`),
+      startedSince: db.prepare('SELECT count(*) AS n FROM tasks WHERE skill = ? AND started_at > ?'),
+      heartbeat: db.prepare(`UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND attempt = ? AND lease_owner = ?
+        AND state = 'running'`),
+      progress: db.prepare(`UPDATE tasks SET progress = ?, progress_message = ? WHERE id = ? AND attempt = ?
+        AND lease_owner = ? AND state = 'running'`),
+      succeed: db.prepare(`UPDATE tasks SET state = 'succeeded', output = ?, finished_at = ?, lease_owner = NULL,
+          lease_expires_at = NULL, progress = 1
+        WHERE id = ? AND attempt = ? AND lease_owner = ? AND state = 'running' RETURNING *`),
+      insertEffect: db.prepare(`INSERT OR IGNORE INTO task_effects (key, task_id, kind, payload, created_at)
+        VALUES (?, ?, ?, ?, ?)`),
+      dependants: db.prepare('SELECT task_id FROM task_deps WHERE depends_on = ?'),
+      releaseDependant: db.prepare(`UPDATE tasks SET waiting_on = waiting_on - 1,
+          state = CASE WHEN waiting_on - 1 = 0 THEN 'queued' ELSE state END,
+          run_at = CASE WHEN waiting_on - 1 = 0 AND run_at < @now THEN @now ELSE run_at END,
+          rank = CASE WHEN waiting_on - 1 = 0 AND run_at < @now THEN rank + (@now - run_at) ELSE rank END
+        WHERE id = @id AND state = 'waiting' RETURNING *`),
+      retry: db.prepare(`UPDATE tasks SET state = 'queued', run_at = ?, rank = ?, last_error = ?, lease_owner = NULL,
+          lease_expires_at = NULL WHERE id = ? RETURNING *`),
+      kill: db.prepare(`UPDATE tasks SET state = 'dead', last_error = ?, finished_at = ?, lease_owner = NULL,
+          lease_expires_at = NULL WHERE id = ? RETURNING *`),
+      cancel: db.prepare(`UPDATE tasks SET state = 'cancelled', cancel_reason = ?, finished_at = ?, lease_owner = NULL,
+          lease_expires_at = NULL WHERE id = ? AND state IN ${UNFINISHED} RETURNING *`),
+      release: db.prepare(`UPDATE tasks SET state = 'queued', attempt = attempt - 1, lease_owner = NULL,
+          lease_expires_at = NULL WHERE id = ? AND attempt = ? AND lease_owner = ? AND state = 'running' RETURNING *`),
+      redrive: db.prepare(`UPDATE tasks SET state = 'queued', attempt = 0, run_at = ?, rank = ?, finished_at = NULL,
+          cancel_reason = NULL, lease_owner = NULL, lease_expires_at = NULL, waiting_on = 0
+        WHERE id = ? AND state IN ('dead','cancelled') RETURNING *`),
+      expired: db.prepare(`SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.state = 'running' AND t.lease_expires_at < ?
+        ORDER BY t.lease_expires_at LIMIT 500`),
+      counts: db.prepare('SELECT skill, state, count(*) AS count FROM tasks GROUP BY skill, state ORDER BY skill, state'),
+      markDelivered: db.prepare('UPDATE task_effects SET delivered_at = ? WHERE key = ?'),
+      prune: db.prepare(`DELETE FROM tasks WHERE finished_at < ? AND state IN ('succeeded','dead','cancelled')
+        AND (mission_id IS NULL OR mission_id IN (SELECT id FROM missions WHERE finished_at IS NOT NULL))
+        RETURNING id`),
+      pruneDeps: db.prepare('DELETE FROM task_deps WHERE task_id = ? OR depends_on = ?'),
+      pruneEffects: db.prepare('DELETE FROM task_effects WHERE task_id = ? AND delivered_at IS NOT NULL'),
+    };
+  }
+
+  private tx<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (error) {
+      throw toMagnaError(error);
+    }
+  }
+
+  private load(id: string): Task | null {
+    const row = this.s.get.get(id) as TaskRow | undefined;
+    return row ? rowToTask(row) : null;
+  }
+
+  private insertTasks(tasks: NewTask[], now: number): EnqueueOutcome[] {
+    const outcomes: EnqueueOutcome[] = [];
+    for (const task of tasks) {
+      if (task.idempotencyKey !== null) {
+        const existing = this.s.byKey.get(task.idempotencyKey) as TaskRow | undefined;
+        if (existing) {
+          outcomes.push({ task: rowToTask(existing), created: false });
+          continue;
+        }
+      }
+      let waitingOn = 0;
+      for (const parent of task.dependsOn) {
+        const dep = this.s.depState.get(parent) as { state: TaskState } | undefined;
+        if (!dep) {
+          throw new MagnaError('QUEUE_INVALID_TASK', `Task ${task.id} depends on unknown task ${parent}.`, {
+            details: { taskId: task.id, dependsOn: parent },
+          });
+        }
+        if (dep.state === 'dead' || dep.state === 'cancelled') {
+          throw new MagnaError('QUEUE_INVALID_TASK', `Task ${task.id} depends on task ${parent}, which is ${dep.state}.`, {
+            details: { taskId: task.id, dependsOn: parent, state: dep.state },
+          });
+        }
+        if (dep.state !== 'succeeded') waitingOn++;
+      }
+      try {
+        this.s.insert.run({
+          ...task,
+          input: JSON.stringify(task.input ?? null),
+          tags: JSON.stringify(task.tags),
+          state: waitingOn > 0 ? 'waiting' : 'queued',
+          waitingOn,
+          now,
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+          throw new MagnaError('QUEUE_INVALID_TASK', `A task with id ${task.id} already exists.`, { cause: error });
+        }
+        throw error;
+      }
+      for (const parent of task.dependsOn) this.s.insertDep.run(parent, task.id);
+      outcomes.push({ task: this.load(task.id)!, created: true });
+    }
+    return outcomes;
+  }
+
+  async enqueue(tasks: NewTask[], now: number): Promise<EnqueueOutcome[]> {
+    return this.tx(() => this.insertTasks(tasks, now));
+  }
+
+  async claim(request: ClaimRequest): Promise<Task[]> {
+    return this.tx(() => {
+      const { now, limit } = request;
+      const open: string[] = [];
+      const capped: Array<[string, number]> = [];
+      for (const [skill, workerMax] of request.skills) {
+        let max = Math.min(workerMax, limit);
+        const rule = request.skillLimits[skill];
+        if (rule?.concurrency !== undefined) {
+          max = Math.min(max, rule.concurrency - (this.s.runningOfSkill.get(skill) as { n: number }).n);
+        }
+        if (rule?.perSecond !== undefined) {
+          max = Math.min(max, rule.perSecond - (this.s.startedSince.get(skill, now - 1000) as { n: number }).n);
+        }
+        if (max <= 0) continue;
+        if (max >= limit) open.push(skill);
+        else capped.push([skill, max]);
+      }
+      const expires = now + request.leaseMs;
+      const claimed: TaskRow[] = [];
+      const run = (skills: string[], max: number) => {
+        const rows = this.s.claim.all({ workerId: request.workerId, expires, now, skills: JSON.stringify(skills), limit: max });
+        claimed.push(...(rows as TaskRow[]));
+      };
+      if (open.length > 0) run(open, limit);
+      for (const [skill, max] of capped) {
+        if (claimed.length >= limit) break;
+        run([skill], Math.min(max, limit - claimed.length));
+      }
+      // RETURNING gives rows in no promised order; hand them out in claim order.
+      claimed.sort((a, b) => a.rank - b.rank || a.seq - b.seq);
+      return claimed.map((row) => rowToTask(row));
+    });
+  }
+
+  async heartbeat(leases: Lease[], now: number, leaseMs: number): Promise<string[]> {
+    return this.tx(() => {
+      const lost: string[] = [];
+      for (const lease of leases) {
+        const changed = this.s.heartbeat.run(now + leaseMs, lease.taskId, lease.attempt, lease.workerId).changes;
+        if (changed === 0) lost.push(lease.taskId);
+      }
+      return lost;
+    });
+  }
+
+  async progress(lease: Lease, progress: number, message: string | null): Promise<void> {
+    this.tx(() => {
+      const changed = this.s.progress.run(progress, message, lease.taskId, lease.attempt, lease.workerId).changes;
+      if (changed === 0) this.leaseLost(lease);
+    });
+  }
+
+  private leaseLost(lease: Lease): never {
+    const task = this.load(lease.taskId);
+    if (!task) throw new MagnaError('NOT_FOUND', `Task ${lease.taskId} does not exist.`);
+    throw new MagnaError(
+      'QUEUE_LEASE_LOST',
+      `Worker ${lease.workerId} no longer holds attempt ${lease.attempt} of task ${lease.taskId} (now ${task.state}, attempt ${task.attempt}).`,
+      { details: { taskId: lease.taskId, attempt: lease.attempt, state: task.state, currentAttempt: task.attempt } },
+    );
+  }
+
+  private releaseDependants(taskId: string, now: number): Task[] {
+    const released: Task[] = [];
+    for (const { task_id } of this.s.dependants.all(taskId) as Array<{ task_id: string }>) {
+      const row = this.s.releaseDependant.get({ id: task_id, now }) as TaskRow | undefined;
+      if (row && row.state === 'queued') released.push(rowToTask(row));
+    }
+    return released;
+  }
+
+  /** Cancels every unfinished task that depends, directly or not, on taskId. */
+  private cancelDependants(taskId: string, reason: string, now: number): Task[] {
+    const cancelled: Task[] = [];
+    const stack = [taskId];
+    while (stack.length > 0) {
+      const current = stack.pop()!;
+      for (const { task_id } of this.s.dependants.all(current) as Array<{ task_id: string }>) {
+        const row = this.s.cancel.get(reason, now, task_id) as TaskRow | undefined;
+        if (row) {
+          cancelled.push(rowToTask(row));
+          stack.push(task_id);
+        }
+      }
+    }
+    return cancelled;
+  }
+
+  async complete(lease: Lease, output: unknown, effects: Effect[], children: NewTask[], now: number) {
+    return this.tx(() => {
+      const row = this.s.succeed.get(JSON.stringify(output ?? null), now, lease.taskId, lease.attempt, lease.workerId) as
+        | TaskRow
+        | undefined;
+      if (!row) this.leaseLost(lease);
+      for (const effect of effects) {
+        this.s.insertEffect.run(effect.key, lease.taskId, effect.kind, JSON.stringify(effect.payload ?? null), now);
+      }
+      const childOutcomes = this.insertTasks(children, now);
+      return {
+        task: rowToTask(row),
+        released: this.releaseDependants(lease.taskId, now),
+        cancelled: [],
+        children: childOutcomes.filter((o) => o.created).map((o) => o.task),
+      };
+    });
+  }
+
+  private settleFailure(task: Task, error: TaskError, decision: FailureDecision, now: number) {
+    const errorJson = JSON.stringify(error);
+    if ('dead' in decision) {
+      const row = this.s.kill.get(errorJson, now, task.id) as TaskRow;
+      const reason = `dependency ${task.id} (${task.skill}) failed: ${error.message}`;
+      return { task: rowToTask(row), released: [], cancelled: this.cancelDependants(task.id, reason, now), children: [] };
+    }
+    const row = this.s.retry.get(decision.retryAt, decision.rank, errorJson, task.id) as TaskRow;
+    return { task: rowToTask(row), released: [], cancelled: [], children: [] };
+  }
+
+  async fail(lease: Lease, error: TaskError, decide: (task: Task) => FailureDecision, now: number) {
+    return this.tx(() => {
+      const task = this.load(lease.taskId);
+      if (!task || task.state !== 'running' || task.attempt !== lease.attempt || task.leaseOwner !== lease.workerId) {
+        this.leaseLost(lease);
+      }
+      return this.settleFailure(task, error, decide(task), now);
+    });
+  }
+
+  async release(lease: Lease, _now: number): Promise<Task | null> {
+    return this.tx(() => {
+      const row = this.s.release.get(lease.taskId, lease.attempt, lease.workerId) as TaskRow | undefined;
+      return row ? rowToTask(row) : null;
+    });
+  }
+
+  async cancel(taskId: string, reason: string, now: number) {
+    return this.tx(() => {
+      const row = this.s.cancel.get(reason, now, taskId) as TaskRow | undefined;
+      if (!row) {
+        const task = this.load(taskId);
+        if (!task) throw new MagnaError('NOT_FOUND', `Task ${taskId} does not exist.`);
+        throw new MagnaError('QUEUE_TASK_STATE', `Task ${taskId} is ${task.state} and cannot be cancelled.`, {
+          details: { taskId, state: task.state },
+        });
+      }
+      const cancelled = this.cancelDependants(taskId, `dependency ${taskId} was cancelled: ${reason}`, now);
+      return { task: rowToTask(row), released: [], cancelled, children: [] };
+    });
+  }
+
+  async redrive(taskId: string, now: number, rank: number): Promise<Task> {
+    return this.tx(() => {
+      const task = this.load(taskId);
+      if (!task) throw new MagnaError('NOT_FOUND', `Task ${taskId} does not exist.`);
+      for (const parent of task.dependsOn) {
+        const dep = this.s.depState.get(parent) as { state: TaskState } | undefined;
+        if (dep && dep.state !== 'succeeded') {
+          throw new MagnaError('QUEUE_TASK_STATE', `Task ${taskId} cannot be redriven: its dependency ${parent} is ${dep.state}.`, {
+            details: { taskId, dependsOn: parent, state: dep.state },
+          });
+        }
+      }
+      const row = this.s.redrive.get(now, rank, taskId) as TaskRow | undefined;
+      if (!row) {
+        throw new MagnaError('QUEUE_TASK_STATE', `Task ${taskId} is ${task.state}; only dead or cancelled tasks can be redriven.`, {
+          details: { taskId, state: task.state },
+        });
+      }
+      return rowToTask(row);
+    });
+  }
+
+  async recoverExpired(now: number, decide: (task: Task) => FailureDecision) {
+    return this.tx(() => {
+      const rows = this.s.expired.all(now) as TaskRow[];
+      return rows.map((row) => {
+        const task = rowToTask(row);
+        const error = { code: 'TIMEOUT', message: `lease of worker ${task.leaseOwner} expired during attempt ${task.attempt}` };
+        return this.settleFailure(task, error, decide(task), now);
+      });
+    });
+  }
+
+  async get(taskId: string): Promise<Task | null> {
+    return this.load(taskId);
+  }
+
+  async list(filter: TaskFilter): Promise<Task[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.state !== undefined) {
+      const states = Array.isArray(filter.state) ? filter.state : [filter.state];
+      where.push(`t.state IN (${states.map(() => '?').join(',')})`);
+      params.push(...states);
+    }
+    if (filter.skill !== undefined) {
+      where.push('t.skill = ?');
+      params.push(filter.skill);
+    }
+    if (filter.missionId !== undefined) {
+      where.push('t.mission_id = ?');
+      params.push(filter.missionId);
+    }
+    if (filter.tag !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM json_each(t.tags) WHERE value = ?)');
+      params.push(filter.tag);
+    }
+    if (filter.afterSeq !== undefined) {
+      where.push('t.seq > ?');
+      params.push(filter.afterSeq);
+    }
+    const sql = `SELECT ${TASK_COLUMNS} FROM tasks t ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY t.seq LIMIT ?`;
+    params.push(filter.limit ?? 100);
+    return (this.db.prepare(sql).all(...params) as TaskRow[]).map((row) => rowToTask(row));
+  }
+
+  async countByState() {
+    return this.s.counts.all() as Array<{ skill: string; state: TaskState; count: number }>;
+  }
+
+  async effects(filter: { taskId?: string; undelivered?: boolean; limit?: number }) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.taskId !== undefined) {
+      where.push('task_id = ?');
+      params.push(filter.taskId);
+    }
+    if (filter.undelivered) where.push('delivered_at IS NULL');
+    params.push(filter.limit ?? 1000);
+    const rows = this.db
+      .prepare(`SELECT * FROM task_effects ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, key LIMIT ?`)
+      .all(...params) as Array<{ key: string; task_id: string; kind: string; payload: string; created_at: number }>;
+    return rows.map((r) => ({ key: r.key, kind: r.kind, payload: JSON.parse(r.payload), taskId: r.task_id, createdAt: r.created_at }));
+  }
+
+  async markEffectsDelivered(keys: string[], now: number): Promise<void> {
+    this.tx(() => {
+      for (const key of keys) this.s.markDelivered.run(now, key);
+    });
+  }
+
+  async prune(before: number): Promise<number> {
+    return this.tx(() => {
+      const ids = this.s.prune.all(before) as Array<{ id: string }>;
+      for (const { id } of ids) {
+        this.s.pruneDeps.run(id, id);
+        this.s.pruneEffects.run(id);
+      }
+      return ids.length;
+    });
+  }
+}
