@@ -1,0 +1,53 @@
+import { isMagnaError, MagnaError, toMagnaError } from '../core/errors.js';
+import { type OpenSystemOptions, openSystem, type System } from '../runtime/system.js';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  home?: string;
+  json?: boolean;
+  logLevel?: string;
+}
+
+export function systemOptions(options: GlobalOptions): OpenSystemOptions {
+  const overrides: NonNullable<OpenSystemOptions['overrides']> = {};
+  if (options.home) overrides.home = options.home;
+  // Commands keep stdout for their output; logs go to stderr and stay quiet unless asked.
+  overrides.log = { level: (options.logLevel as 'info') ?? 'warn' };
+  return { overrides };
+}
+
+/** Opens the system for one command, runs it, and always closes the store. */
+export async function withSystem<T>(options: GlobalOptions, fn: (system: System) => Promise<T>): Promise<T> {
+  const system = await openSystem(systemOptions(options));
+  try {
+    return await fn(system);
+  } finally {
+    await system.close();
+  }
+}
+
+/** Prints `data` as JSON with --json, else the human text. */
+export function output(options: GlobalOptions, data: unknown, human: () => string): void {
+  if (options.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+  else process.stdout.write(`${human()}\n`);
+}
+
+/** The CLI's one error edge: a coded message on stderr (JSON with --json) and the code's exit status. */
+export function reportError(error: unknown, json: boolean): number {
+  const err = isMagnaError(error) ? error : toMagnaError(error);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ error: err.toJSON() }, null, 2)}\n`);
+  } else {
+    process.stderr.write(`error ${err.code}: ${err.message}\n`);
+    const issues = (err.details as { issues?: Array<{ path: string; message: string }> } | undefined)?.issues;
+    for (const issue of issues ?? []) process.stderr.write(`  ${issue.path}: ${issue.message}\n`);
+    if (err.code === 'INTERNAL' && err.cause instanceof Error) process.stderr.write(`${err.cause.stack}\n`);
+  }
+  return err.exitCode;
+}
+
+export function parseIntOption(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new MagnaError('INVALID_ARGUMENT', `--${name} must be an integer, got "${value}".`);
+  return n;
+}
