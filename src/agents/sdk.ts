@@ -20,6 +20,8 @@ export interface SkillContext {
   signal: AbortSignal;
   logger: Logger;
   task: { id: string; attempt: number; missionId: string | null; skill: string };
+  /** Outputs of the tasks this one depends on, keyed by plan step key (or task id outside a plan). */
+  upstream: Record<string, unknown>;
   agent: { name: string; role: string };
   config: Readonly<MagnaConfig>;
   artifacts: ArtifactStore;

@@ -1,0 +1,255 @@
+import { hostname } from 'node:os';
+import type { AgentDefinition, SkillDefinition } from '../agents/sdk.js';
+import type { AgentStatus, EventHub } from '../core/events.js';
+import { newId } from '../core/ids.js';
+import type { AgentRegistry } from './agent-registry.js';
+import { type RunnerDeps, type RunningTask, runTask } from './task-runner.js';
+
+export interface NodeOptions {
+  nodeId?: string;
+  /** Idle poll interval; a local enqueue wakes the node at once regardless. */
+  pollMs: number;
+  heartbeatMs: number;
+  leaseMs: number;
+  claimBatch: number;
+  shutdownGraceMs: number;
+}
+
+interface HostedAgent {
+  id: string;
+  definition: AgentDefinition;
+  skills: Map<string, SkillDefinition>;
+  running: Set<RunningTask>;
+  draining: boolean;
+}
+
+/**
+ * A node hosts agents: it claims tasks for its agents' skills, gives each to the least-loaded
+ * agent that has the skill, keeps leases alive with heartbeats, returns expired leases of dead
+ * workers to the queue, and on stop() drains: no new claims, in-flight work finishes within the
+ * grace period or is released back to the queue.
+ */
+export class AgentNode {
+  readonly id: string;
+  private readonly agents: HostedAgent[];
+  private status: 'starting' | 'running' | 'draining' | 'stopped' = 'starting';
+  private wake: (() => void) | null = null;
+  private loops: Promise<void>[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private unsubscribe: Array<() => void> = [];
+
+  constructor(
+    private readonly deps: RunnerDeps & { events: EventHub; registry: AgentRegistry },
+    definitions: AgentDefinition[],
+    private readonly options: NodeOptions,
+  ) {
+    this.id = options.nodeId ?? `${hostname()}-${process.pid}-${newId().slice(-6)}`;
+    this.agents = definitions.map((definition) => ({
+      id: `${definition.name}@${this.id}`,
+      definition,
+      skills: new Map(definition.skills.map((s) => [s.name, s])),
+      running: new Set(),
+      draining: false,
+    }));
+  }
+
+  get inFlight(): number {
+    return this.agents.reduce((n, a) => n + a.running.size, 0);
+  }
+
+  async start(): Promise<void> {
+    const { registry, events } = this.deps;
+    const now = Date.now();
+    this.emitNode();
+    for (const agent of this.agents) {
+      await registry.register({
+        id: agent.id,
+        name: agent.definition.name,
+        role: agent.definition.role,
+        nodeId: this.id,
+        skills: [...agent.skills.keys()],
+        concurrency: agent.definition.concurrency,
+        status: 'idle',
+        load: 0,
+        startedAt: now,
+        heartbeatAt: now,
+      });
+      this.emitAgent(agent);
+    }
+    const mySkills = new Set(this.agents.flatMap((a) => [...a.skills.keys()]));
+    this.unsubscribe.push(
+      events.on('task:queued', (data) => {
+        if (mySkills.has(data.skill)) this.wake?.();
+      }),
+      events.on('task:cancelled', (data) => this.abortLocal(data.taskId, 'cancelled')),
+    );
+    this.status = 'running';
+    this.emitNode();
+    await this.deps.queue.recoverExpired();
+    this.loops.push(this.claimLoop());
+    this.timers.push(setInterval(() => void this.heartbeat(), this.options.heartbeatMs));
+    // Expired leases are checked at a fraction of the lease so a killed worker's task waits
+    // at most ~1.25 leases before another node picks it up.
+    this.timers.push(setInterval(() => void this.maintain(), Math.max(250, Math.floor(this.options.leaseMs / 4))));
+  }
+
+  /** Stops claiming, lets in-flight tasks finish within the grace period, then releases the rest. */
+  async stop(graceMs = this.options.shutdownGraceMs): Promise<void> {
+    if (this.status === 'stopped' || this.status === 'draining') return;
+    this.status = 'draining';
+    this.emitNode();
+    for (const agent of this.agents) this.emitAgent(agent);
+    this.wake?.();
+    await Promise.all(this.loops);
+    const all = this.agents.flatMap((a) => [...a.running]);
+    const finished = Promise.all(all.map((r) => r.done));
+    const timeout = new Promise<'timeout'>((resolve) => {
+      const t = setTimeout(() => resolve('timeout'), graceMs);
+      t.unref();
+    });
+    if ((await Promise.race([finished, timeout])) === 'timeout') {
+      for (const running of all) {
+        running.abortCause ??= 'shutdown';
+        running.controller.abort(new Error('node shutting down'));
+      }
+      await finished;
+    }
+    for (const timer of this.timers) clearInterval(timer);
+    for (const off of this.unsubscribe) off();
+    await this.deps.registry.markNodeDown(this.id, Date.now());
+    this.status = 'stopped';
+    for (const agent of this.agents) this.emitAgent(agent);
+    this.emitNode();
+  }
+
+  private async claimLoop(): Promise<void> {
+    while (this.status === 'running') {
+      const capacity = this.capacity();
+      let claimed = 0;
+      if (capacity.total > 0) {
+        try {
+          const tasks = await this.deps.queue.claim(this.id, capacity.bySkill, Math.min(this.options.claimBatch, capacity.total));
+          claimed = tasks.length;
+          for (const task of tasks) this.dispatch(task);
+        } catch (error) {
+          this.deps.logger.error({ err: error }, 'claiming tasks failed; retrying');
+        }
+      }
+      // A full batch means more work is likely waiting: claim again at once. Otherwise sleep
+      // until a local enqueue, a finished task or the poll interval.
+      if (claimed === 0 || claimed < Math.min(this.options.claimBatch, capacity.total)) await this.sleep(this.options.pollMs);
+    }
+  }
+
+  private capacity(): { total: number; bySkill: Map<string, number> } {
+    const bySkill = new Map<string, number>();
+    let total = 0;
+    for (const agent of this.agents) {
+      if (agent.draining) continue;
+      const free = agent.definition.concurrency - agent.running.size;
+      if (free <= 0) continue;
+      total += free;
+      for (const skill of agent.skills.keys()) bySkill.set(skill, (bySkill.get(skill) ?? 0) + free);
+    }
+    return { total, bySkill };
+  }
+
+  private dispatch(task: import('../queue/types.js').Task): void {
+    let best: HostedAgent | undefined;
+    for (const agent of this.agents) {
+      if (agent.draining || !agent.skills.has(task.skill)) continue;
+      if (agent.running.size >= agent.definition.concurrency) continue;
+      if (!best || agent.running.size / agent.definition.concurrency < best.running.size / best.definition.concurrency) best = agent;
+    }
+    if (!best) {
+      // Capacity changed between claim and dispatch (a drain): hand the task back untouched.
+      void this.deps.queue.release({ taskId: task.id, attempt: task.attempt, workerId: this.id });
+      return;
+    }
+    const agent = best;
+    const running = runTask(this.deps, agent.definition, agent.skills.get(task.skill)!, task, this.id);
+    agent.running.add(running);
+    if (agent.running.size === 1) this.emitAgent(agent);
+    void running.done.then(() => {
+      agent.running.delete(running);
+      if (agent.running.size === 0) this.emitAgent(agent);
+      this.wake?.();
+    });
+  }
+
+  private abortLocal(taskId: string, cause: 'cancelled'): void {
+    for (const agent of this.agents) {
+      for (const running of agent.running) {
+        if (running.task.id === taskId) {
+          running.abortCause ??= cause;
+          running.controller.abort(new Error(`task ${taskId} was ${cause}`));
+        }
+      }
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      const running = this.agents.flatMap((a) => [...a.running]);
+      if (running.length > 0) {
+        const lost = await this.deps.queue.heartbeat(running.map((r) => r.lease));
+        for (const id of lost) this.abortLocal(id, 'cancelled');
+      }
+      const draining = await this.deps.registry.heartbeat(
+        this.agents.map((a) => ({ id: a.id, status: this.agentStatus(a), load: a.running.size })),
+        Date.now(),
+      );
+      for (const agent of this.agents) {
+        if (draining.includes(agent.id) && !agent.draining) {
+          agent.draining = true;
+          this.emitAgent(agent);
+        }
+      }
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'heartbeat failed');
+    }
+  }
+
+  private async maintain(): Promise<void> {
+    try {
+      await this.deps.queue.recoverExpired();
+      await this.deps.registry.markStale(Date.now() - 3 * this.options.heartbeatMs);
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'maintenance failed');
+    }
+  }
+
+  private agentStatus(agent: HostedAgent): AgentStatus {
+    if (this.status === 'stopped') return 'down';
+    if (this.status === 'starting') return 'starting';
+    if (agent.draining || this.status === 'draining') return 'draining';
+    return agent.running.size > 0 ? 'busy' : 'idle';
+  }
+
+  private emitAgent(agent: HostedAgent): void {
+    this.deps.events.emit('agent:status', {
+      agentId: agent.id,
+      name: agent.definition.name,
+      status: this.agentStatus(agent),
+      load: agent.running.size,
+    });
+  }
+
+  private emitNode(): void {
+    this.deps.events.emit('node:status', { nodeId: this.id, status: this.status });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}
