@@ -118,7 +118,7 @@ export class TaskQueue {
 
   async complete(lease: Lease, output: unknown, effects: Effect[] = [], children: TaskSpec[] = []): Promise<Task> {
     const now = this.clock.now();
-    const prepared = children.map((spec) => this.prepare(spec, now));
+    const prepared = children.map((spec) => this.prepare({ ...spec, parentId: spec.parentId ?? lease.taskId }, now));
     const result = await this.store.complete(lease, output, effects, prepared, now);
     const durationMs = now - (result.task.startedAt ?? now);
     this.events.emit('task:succeeded', { ...base(result.task), durationMs });

@@ -36,7 +36,8 @@ export class SqliteQueueStore implements QueueStore {
           lease_expires_at = @expires, started_at = @now, progress = NULL, progress_message = NULL
         WHERE id IN (SELECT id FROM tasks WHERE state = 'queued' AND run_at <= @now
           AND skill IN (SELECT value FROM json_each(@skills)) ORDER BY rank, seq LIMIT @limit)
-        RETURNING *`),
+        RETURNING *, CASE WHEN parent_id IS NULL AND NOT EXISTS (SELECT 1 FROM task_deps d WHERE d.task_id = tasks.id) THEN NULL
+          ELSE (SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.task_id = tasks.id) END AS depends_on`),
       runningOfSkill: db.prepare(`SELECT count(*) AS n FROM tasks WHERE skill = ? AND state = 'running'`),
       startedSince: db.prepare('SELECT count(*) AS n FROM tasks WHERE skill = ? AND started_at > ?'),
       heartbeat: db.prepare(`UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND attempt = ? AND lease_owner = ?
