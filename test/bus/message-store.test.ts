@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { Envelope } from '../../src/bus/envelope.js';
+import { MemoryMessageStore } from '../../src/bus/memory/message-store.js';
+import type { MessageStore } from '../../src/bus/message-store.js';
+import { isMagnaError } from '../../src/core/errors.js';
+import { openSqlite } from '../../src/store/sqlite/database.js';
+import { SqliteMessageStore } from '../../src/store/sqlite/message-store.js';
+import { envelope } from './helpers.js';
+
+/** The bus store port's contract, run against every adapter. */
+const adapters: Array<[string, () => { store: MessageStore; close(): void }]> = [
+  ['memory', () => ({ store: new MemoryMessageStore(), close() {} })],
+  [
+    'sqlite',
+    () => {
+      const db = openSqlite(':memory:');
+      return { store: new SqliteMessageStore(db), close: () => db.close() };
+    },
+  ],
+];
+
+for (const [name, open] of adapters) {
+  describe(`message store contract: ${name}`, () => {
+    it('keeps durable messages until acknowledged, oldest first, per receiver', async () => {
+      const { store, close } = open();
+      const a1 = envelope({ receiver: 'agent:a', durable: true, body: { n: 1 } });
+      const r1 = envelope({ receiver: 'role:w', durable: true });
+      const b1 = envelope({ receiver: 'agent:b', durable: true });
+      const a2 = envelope({ receiver: 'agent:a', durable: true });
+      for (const m of [a1, r1, b1, a2]) await store.save(m, 1000);
+      await store.save({ ...a1, body: 'changed' }, 2000);
+      const pending = await store.pending(['agent:a', 'role:w'], 10);
+      expect(pending.map((p) => p.envelope)).toEqual([a1, r1, a2]);
+      expect(await store.pending(['agent:a', 'role:w'], 2)).toHaveLength(2);
+      expect(await store.markDelivery(a1.id, 3000)).toBe(1);
+      expect(await store.markDelivery(a1.id, 3001)).toBe(2);
+      expect((await store.pending(['agent:a'], 10))[0]?.deliveries).toBe(2);
+      await store.ack(a1.id);
+      await store.ack('msg_unknown');
+      expect((await store.pending(['agent:a'], 10)).map((p) => p.envelope.id)).toEqual([a2.id]);
+      close();
+    });
+
+    it('refuses a durable body that JSON cannot hold with BUS_INVALID_ENVELOPE on body', async () => {
+      const { store, close } = open();
+      const error = await store.save(envelope({ durable: true, body: { big: 1n } }), 1).catch((e: unknown) => e);
+      expect(isMagnaError(error, 'BUS_INVALID_ENVELOPE')).toBe(true);
+      expect(await store.pending(['agent:a'], 10)).toEqual([]);
+      close();
+    });
+
+    it('records dead letters newest first, removes their durable message, and prunes by age', async () => {
+      const { store, close } = open();
+      const durable = envelope({ receiver: 'agent:x', durable: true });
+      await store.save(durable, 10);
+      await store.addDeadLetter({ reason: 'BUS_EXPIRED', error: 'late', envelope: durable, at: 100 });
+      const odd: Envelope = envelope({ receiver: 'topic:t', body: { n: 2n } as unknown });
+      await store.addDeadLetter({ reason: 'BUS_NO_RECEIVER', error: 'nobody', envelope: odd, at: 200 });
+      const letters = await store.deadLetters({ limit: 10 });
+      expect(letters.map((l) => [l.messageId, l.reason, l.error, l.receiver, l.at])).toEqual([
+        [odd.id, 'BUS_NO_RECEIVER', 'nobody', 'topic:t', 200],
+        [durable.id, 'BUS_EXPIRED', 'late', 'agent:x', 100],
+      ]);
+      expect(letters[1]?.envelope).toEqual(durable);
+      expect(letters[0]!.seq).toBeGreaterThan(letters[1]!.seq);
+      expect(await store.pending(['agent:x'], 10)).toEqual([]);
+      expect(await store.deadLetters({ limit: 1 })).toHaveLength(1);
+      expect(await store.pruneDeadLetters(150)).toBe(1);
+      expect((await store.deadLetters({ limit: 10 })).map((l) => l.messageId)).toEqual([odd.id]);
+      close();
+    });
+  });
+}

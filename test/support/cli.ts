@@ -1,0 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+// An absolute loader URL, so the child can run from any working directory.
+const TSX = pathToFileURL(resolve(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** Runs `magnatronic <args>` from source in a child process and returns what it printed. */
+export function cli(args: string[], options: { cwd: string; env?: Record<string, string> }) {
+  const result = spawnSync(process.execPath, ['--import', TSX, resolve(ROOT, 'test/support/cli-entry.ts'), ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, MAGNA_LOG_LEVEL: 'silent', ...options.env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export const REPO_ROOT = ROOT;
