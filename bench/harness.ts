@@ -28,7 +28,10 @@ export function printResult(result: BenchResult): void {
 export function writeResult(result: BenchResult, options: BenchOptions): string {
   mkdirSync(options.resultsDir, { recursive: true });
   const path = join(options.resultsDir, `${result.name}.json`);
-  writeFileSync(path, `${JSON.stringify({ ...result, at: new Date().toISOString(), node: process.version }, null, 2)}\n`);
+  writeFileSync(
+    path,
+    `${JSON.stringify({ ...result, at: new Date().toISOString(), node: process.version }, null, 2)}\n`,
+  );
   return path;
 }
 

@@ -10,6 +10,11 @@ type BenchModule = { name: string; run(options: BenchOptions): Promise<BenchResu
 
 const BENCHES: Array<() => Promise<BenchModule>> = [
   // Each module exports `name` and `run`; keep this list in the order they should run.
+  () => import('./queue.js'),
+  () => import('./bus.js'),
+  () => import('./knowledge.js'),
+  () => import('./api.js'),
+  () => import('./research.js'),
 ];
 
 const args = process.argv.slice(2);

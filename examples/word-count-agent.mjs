@@ -19,7 +19,12 @@ const count = defineSkill({
   },
 });
 
-export const agent = defineAgent({ name: 'wordcount', role: 'example', description: 'Counts words in files.', skills: [count] });
+export const agent = defineAgent({
+  name: 'wordcount',
+  role: 'example',
+  description: 'Counts words in files.',
+  skills: [count],
+});
 
 // Lets `run` turn "count words in <path>" into a one-step plan.
 export const template = {
@@ -29,6 +34,12 @@ export const template = {
   matches: (goal) => /^count words in \S+/i.test(goal),
   plan: (goal) => ({
     template: 'wordcount',
-    steps: [{ key: 'count', skill: 'wordcount.count', input: { path: goal.replace(/^count words in /i, '').trim() } }],
+    steps: [
+      {
+        key: 'count',
+        skill: 'wordcount.count',
+        input: { path: goal.replace(/^count words in /i, '').trim() },
+      },
+    ],
   }),
 };

@@ -1,6 +1,13 @@
 /** The public SDK surface of the `magnatronic` package. */
+
+export type {
+  AgentDefinition,
+  AgentMessaging,
+  MessageContext,
+  SkillContext,
+  SkillDefinition,
+} from './agents/sdk.js';
 export { defineAgent, defineSkill } from './agents/sdk.js';
-export type { AgentDefinition, AgentMessaging, MessageContext, SkillContext, SkillDefinition } from './agents/sdk.js';
 export type { AgentServices } from './agents/services.js';
 export { type ConfigInput, loadConfig, type MagnaConfig } from './core/config.js';
 export { ERROR_CODES, type ErrorCode, isMagnaError, MagnaError } from './core/errors.js';

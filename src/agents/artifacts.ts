@@ -1,13 +1,18 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { MagnaError } from '../core/errors.js';
+import type { Encryptor } from '../security/encryption.js';
 
 /**
  * Files a mission produces (reports, charts, exports), kept under `<home>/artifacts/<mission>/`.
  * Writes go to a temporary name first and are renamed, so a crash never leaves half a file.
  */
 export class ArtifactStore {
-  constructor(readonly root: string) {}
+  /** With an enabled encryptor, files are stored encrypted (AES-256-GCM) and decrypted on read. */
+  constructor(
+    readonly root: string,
+    private readonly encryptor?: Encryptor,
+  ) {}
 
   pathOf(scope: string, name: string): string {
     const dir = resolve(this.root, safeSegment(scope));
@@ -22,15 +27,20 @@ export class ArtifactStore {
     const path = this.pathOf(scope, name);
     await mkdir(join(path, '..'), { recursive: true });
     const temp = `${path}.${process.pid}.tmp`;
-    await writeFile(temp, content);
+    await writeFile(temp, this.encryptor?.enabled ? this.encryptor.encryptBytes(toBytes(content)) : content);
     const { rename } = await import('node:fs/promises');
     await rename(temp, path);
     return path;
   }
 
-  read(scope: string, name: string): Promise<Buffer> {
-    return readFile(this.pathOf(scope, name));
+  async read(scope: string, name: string): Promise<Buffer> {
+    const content = await readFile(this.pathOf(scope, name));
+    return this.encryptor ? this.encryptor.decryptBytes(content) : content;
   }
+}
+
+function toBytes(content: string | Uint8Array): Uint8Array {
+  return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
 }
 
 function safeSegment(value: string): string {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
+import type { Envelope, Performative } from '../bus/envelope.js';
 import type { MagnaConfig } from '../core/config.js';
 import { MagnaError } from '../core/errors.js';
-import type { Envelope, Performative } from '../bus/envelope.js';
 import type { Logger } from '../observability/logger.js';
 import type { TaskSpec } from '../queue/types.js';
 import type { ArtifactStore } from './artifacts.js';
@@ -9,8 +9,17 @@ import type { AgentServices } from './services.js';
 
 /** What an agent may do on the message bus from inside a handler. */
 export interface AgentMessaging {
-  send(receiver: string, performative: Performative, body: unknown, options?: { priority?: number; conversationId?: string; durable?: boolean }): Promise<Envelope>;
-  request(receiver: string, body: unknown, options?: { timeoutMs?: number; priority?: number }): Promise<Envelope>;
+  send(
+    receiver: string,
+    performative: Performative,
+    body: unknown,
+    options?: { priority?: number; conversationId?: string; durable?: boolean },
+  ): Promise<Envelope>;
+  request(
+    receiver: string,
+    body: unknown,
+    options?: { timeoutMs?: number; priority?: number },
+  ): Promise<Envelope>;
   publish(topic: string, body: unknown, options?: { performative?: Performative }): Promise<Envelope>;
 }
 
@@ -77,17 +86,24 @@ export function defineAgent(
 ): AgentDefinition {
   const agent = { ...definition, concurrency: definition.concurrency ?? 4 };
   if (!/^[a-z][\w-]{0,62}$/.test(agent.name)) {
-    throw new MagnaError('AGENT_INVALID', `Agent name "${agent.name}" must be lowercase letters, digits, _ or -.`);
+    throw new MagnaError(
+      'AGENT_INVALID',
+      `Agent name "${agent.name}" must be lowercase letters, digits, _ or -.`,
+    );
   }
   if (!Number.isInteger(agent.concurrency) || agent.concurrency < 1 || agent.concurrency > 1000) {
-    throw new MagnaError('AGENT_INVALID', `Agent ${agent.name}: concurrency must be an integer from 1 to 1000.`);
+    throw new MagnaError(
+      'AGENT_INVALID',
+      `Agent ${agent.name}: concurrency must be an integer from 1 to 1000.`,
+    );
   }
   const names = new Set<string>();
   for (const skill of agent.skills) {
     if (!/^[a-z][\w.-]{0,127}$/.test(skill.name)) {
       throw new MagnaError('AGENT_INVALID', `Agent ${agent.name}: invalid skill name "${skill.name}".`);
     }
-    if (names.has(skill.name)) throw new MagnaError('AGENT_INVALID', `Agent ${agent.name}: skill ${skill.name} is declared twice.`);
+    if (names.has(skill.name))
+      throw new MagnaError('AGENT_INVALID', `Agent ${agent.name}: skill ${skill.name} is declared twice.`);
     names.add(skill.name);
   }
   return agent;

@@ -20,7 +20,9 @@ export type Performative = (typeof PERFORMATIVES)[number];
  * Receiver address: `agent:<name>` (one agent's mailbox), `role:<role>` (any agent of a role) or
  * `topic:<a.b.c>` (every subscriber; subscriptions may use `*` for one segment, `>` for the rest).
  */
-const address = z.string().regex(/^(agent|role|topic):[\w.*>-]{1,200}$/, 'must be agent:<name>, role:<role> or topic:<a.b.c>');
+const address = z
+  .string()
+  .regex(/^(agent|role|topic):[\w.*>-]{1,200}$/, 'must be agent:<name>, role:<role> or topic:<a.b.c>');
 
 export const envelopeSchema = z.strictObject({
   id: z.string().min(1).max(128),

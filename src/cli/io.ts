@@ -48,6 +48,7 @@ export function reportError(error: unknown, json: boolean): number {
 
 export function parseIntOption(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new MagnaError('INVALID_ARGUMENT', `--${name} must be an integer, got "${value}".`);
+  if (!Number.isInteger(n))
+    throw new MagnaError('INVALID_ARGUMENT', `--${name} must be an integer, got "${value}".`);
   return n;
 }

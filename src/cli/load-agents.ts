@@ -8,7 +8,9 @@ import type { PlanTemplate } from '../orchestrator/plan.js';
  * Loads custom agents for `--agents <module>`: an ES module whose default export (or `agent` /
  * `agents` export) is an agent definition or a list of them, optionally with `template(s)`.
  */
-export async function loadAgentModules(paths: string[] = []): Promise<{ agents: AgentDefinition[]; templates: PlanTemplate[] }> {
+export async function loadAgentModules(
+  paths: string[] = [],
+): Promise<{ agents: AgentDefinition[]; templates: PlanTemplate[] }> {
   const agents: AgentDefinition[] = [];
   const templates: PlanTemplate[] = [];
   for (const path of paths) {
@@ -16,10 +18,13 @@ export async function loadAgentModules(paths: string[] = []): Promise<{ agents: 
     try {
       mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
     } catch (cause) {
-      throw new MagnaError('AGENT_INVALID', `Cannot load agent module ${path}: ${(cause as Error).message}`, { cause });
+      throw new MagnaError('AGENT_INVALID', `Cannot load agent module ${path}: ${(cause as Error).message}`, {
+        cause,
+      });
     }
     const found = [mod.default, mod.agent, mod.agents].flat().filter(isAgent);
-    if (found.length === 0) throw new MagnaError('AGENT_INVALID', `Module ${path} exports no agent definition.`);
+    if (found.length === 0)
+      throw new MagnaError('AGENT_INVALID', `Module ${path} exports no agent definition.`);
     agents.push(...found);
     templates.push(...[mod.template, mod.templates].flat().filter(isTemplate));
   }

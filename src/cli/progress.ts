@@ -36,8 +36,16 @@ export class ProgressView {
       `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${finished}/${total} tasks`,
       ...view.tasks.map((t) => {
         const pct = t.state === 'running' && t.progress !== null ? ` ${Math.round(t.progress * 100)}%` : '';
-        const note = t.state === 'running' && t.progressMessage ? `  ${t.progressMessage}` : t.lastError && t.state !== 'succeeded' ? `  ${t.lastError.message}` : '';
-        return `  ${SYMBOLS[t.state] ?? '?'} ${t.step.padEnd(14)} ${t.skill.padEnd(22)} ${t.state}${pct}${note}`.slice(0, (this.out.columns ?? 120) - 1);
+        const note =
+          t.state === 'running' && t.progressMessage
+            ? `  ${t.progressMessage}`
+            : t.lastError && t.state !== 'succeeded'
+              ? `  ${t.lastError.message}`
+              : '';
+        return `  ${SYMBOLS[t.state] ?? '?'} ${t.step.padEnd(14)} ${t.skill.padEnd(22)} ${t.state}${pct}${note}`.slice(
+          0,
+          (this.out.columns ?? 120) - 1,
+        );
       }),
     ];
     if (this.drawnLines > 0) this.out.write(`\x1b[${this.drawnLines}A\x1b[J`);
@@ -49,7 +57,10 @@ export class ProgressView {
     for (const task of view.tasks) {
       if (this.lastStates.get(task.id) === task.state) continue;
       this.lastStates.set(task.id, task.state);
-      const error = task.lastError && task.state !== 'succeeded' && task.state !== 'running' ? ` (${task.lastError.code}: ${task.lastError.message})` : '';
+      const error =
+        task.lastError && task.state !== 'succeeded' && task.state !== 'running'
+          ? ` (${task.lastError.code}: ${task.lastError.message})`
+          : '';
       this.out.write(`${new Date().toISOString()} ${task.step} ${task.skill} ${task.state}${error}\n`);
     }
   }

@@ -15,7 +15,10 @@ const logLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'si
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().min(0);
-const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
 
 export const configSchema = z.object({
   home: z.string().min(1).default('./.magnatronic'),
@@ -38,13 +41,22 @@ export const configSchema = z.object({
       agingStepMs: positiveInt.default(10_000),
       retentionMs: nonNegativeInt.default(7 * 24 * 3600_000),
       skillLimits: z
-        .record(z.string(), z.object({ concurrency: positiveInt.optional(), perSecond: positiveInt.optional() }))
+        .record(
+          z.string(),
+          z.object({ concurrency: positiveInt.optional(), perSecond: positiveInt.optional() }),
+        )
         .default({}),
     })
     .prefault({}),
   node: z
     .object({
       shutdownGraceMs: positiveInt.default(15_000),
+    })
+    .prefault({}),
+  bus: z
+    .object({
+      requestTimeoutMs: positiveInt.default(30_000),
+      recentSize: positiveInt.max(100_000).default(1000),
     })
     .prefault({}),
   server: z
@@ -95,46 +107,168 @@ export type ConfigInput = z.input<typeof configSchema>;
 
 /** Environment variable → config path, with the description shown in docs and `--help`. */
 export const OPTIONS: ReadonlyArray<{ env: string; path: string; doc: string }> = [
-  { env: 'MAGNA_CONFIG', path: '(file)', doc: 'Path of a JSON config file (default ./magnatronic.config.json if present).' },
+  {
+    env: 'MAGNA_CONFIG',
+    path: '(file)',
+    doc: 'Path of a JSON config file (default ./magnatronic.config.json if present).',
+  },
   { env: 'MAGNA_HOME', path: 'home', doc: 'Data directory holding the embedded database and artifacts.' },
   { env: 'MAGNA_LOG_LEVEL', path: 'log.level', doc: 'trace, debug, info, warn, error, fatal or silent.' },
-  { env: 'MAGNA_LOG_FORMAT', path: 'log.format', doc: 'auto (pretty in a terminal, JSON otherwise), pretty or json.' },
-  { env: 'MAGNA_QUEUE_LEASE_MS', path: 'queue.leaseMs', doc: 'How long a claimed task is held without a heartbeat.' },
-  { env: 'MAGNA_QUEUE_HEARTBEAT_MS', path: 'queue.heartbeatMs', doc: 'How often a node extends the leases it holds.' },
+  {
+    env: 'MAGNA_LOG_FORMAT',
+    path: 'log.format',
+    doc: 'auto (pretty in a terminal, JSON otherwise), pretty or json.',
+  },
+  {
+    env: 'MAGNA_QUEUE_LEASE_MS',
+    path: 'queue.leaseMs',
+    doc: 'How long a claimed task is held without a heartbeat.',
+  },
+  {
+    env: 'MAGNA_QUEUE_HEARTBEAT_MS',
+    path: 'queue.heartbeatMs',
+    doc: 'How often a node extends the leases it holds.',
+  },
   { env: 'MAGNA_QUEUE_POLL_MS', path: 'queue.pollMs', doc: 'Idle poll interval of a node looking for work.' },
-  { env: 'MAGNA_QUEUE_CLAIM_BATCH', path: 'queue.claimBatch', doc: 'Most tasks a node claims in one round trip.' },
-  { env: 'MAGNA_QUEUE_MAX_ATTEMPTS', path: 'queue.defaultMaxAttempts', doc: 'Attempts before a task is dead-lettered.' },
-  { env: 'MAGNA_QUEUE_TIMEOUT_MS', path: 'queue.defaultTimeoutMs', doc: 'Default time limit of one attempt.' },
-  { env: 'MAGNA_QUEUE_BACKOFF_BASE_MS', path: 'queue.backoffBaseMs', doc: 'First retry delay; doubles each attempt, with jitter.' },
+  {
+    env: 'MAGNA_QUEUE_CLAIM_BATCH',
+    path: 'queue.claimBatch',
+    doc: 'Most tasks a node claims in one round trip.',
+  },
+  {
+    env: 'MAGNA_QUEUE_MAX_ATTEMPTS',
+    path: 'queue.defaultMaxAttempts',
+    doc: 'Attempts before a task is dead-lettered.',
+  },
+  {
+    env: 'MAGNA_QUEUE_TIMEOUT_MS',
+    path: 'queue.defaultTimeoutMs',
+    doc: 'Default time limit of one attempt.',
+  },
+  {
+    env: 'MAGNA_QUEUE_BACKOFF_BASE_MS',
+    path: 'queue.backoffBaseMs',
+    doc: 'First retry delay; doubles each attempt, with jitter.',
+  },
   { env: 'MAGNA_QUEUE_BACKOFF_MAX_MS', path: 'queue.backoffMaxMs', doc: 'Longest retry delay.' },
-  { env: 'MAGNA_QUEUE_AGING_STEP_MS', path: 'queue.agingStepMs', doc: 'Waiting time worth one priority level (anti-starvation).' },
-  { env: 'MAGNA_QUEUE_RETENTION_MS', path: 'queue.retentionMs', doc: 'Finished tasks older than this are pruned (0 keeps all).' },
-  { env: 'MAGNA_NODE_SHUTDOWN_GRACE_MS', path: 'node.shutdownGraceMs', doc: 'Time in-flight tasks get to finish on SIGTERM.' },
+  {
+    env: 'MAGNA_QUEUE_AGING_STEP_MS',
+    path: 'queue.agingStepMs',
+    doc: 'Waiting time worth one priority level (anti-starvation).',
+  },
+  {
+    env: 'MAGNA_QUEUE_RETENTION_MS',
+    path: 'queue.retentionMs',
+    doc: 'Finished tasks older than this are pruned (0 keeps all).',
+  },
+  {
+    env: 'MAGNA_NODE_SHUTDOWN_GRACE_MS',
+    path: 'node.shutdownGraceMs',
+    doc: 'Time in-flight tasks get to finish on SIGTERM.',
+  },
+  {
+    env: 'MAGNA_BUS_REQUEST_TIMEOUT_MS',
+    path: 'bus.requestTimeoutMs',
+    doc: 'How long a bus request waits for its reply by default.',
+  },
+  {
+    env: 'MAGNA_BUS_RECENT_SIZE',
+    path: 'bus.recentSize',
+    doc: 'Recently routed messages kept in memory for listings.',
+  },
   { env: 'MAGNA_SERVER_HOST', path: 'server.host', doc: 'Address the HTTP API listens on.' },
   { env: 'MAGNA_SERVER_PORT', path: 'server.port', doc: 'Port the HTTP API listens on.' },
-  { env: 'MAGNA_SERVER_TLS_CERT', path: 'server.tlsCert', doc: 'PEM certificate file; with the key, serves HTTPS.' },
+  {
+    env: 'MAGNA_SERVER_TLS_CERT',
+    path: 'server.tlsCert',
+    doc: 'PEM certificate file; with the key, serves HTTPS.',
+  },
   { env: 'MAGNA_SERVER_TLS_KEY', path: 'server.tlsKey', doc: 'PEM private key file.' },
-  { env: 'MAGNA_SERVER_BODY_LIMIT', path: 'server.bodyLimitBytes', doc: 'Largest accepted request body in bytes.' },
-  { env: 'MAGNA_SERVER_RATE_LIMIT', path: 'server.rateLimitPerMinute', doc: 'Requests per minute per API key.' },
-  { env: 'MAGNA_SERVER_CORS_ORIGIN', path: 'server.corsOrigin', doc: 'Allowed CORS origin; CORS is off when unset.' },
-  { env: 'MAGNA_ADMIN_KEY', path: 'security.adminKey', doc: 'Admin API key to create on first start instead of a random one.' },
-  { env: 'MAGNA_ENCRYPTION_KEY', path: 'security.encryptionKey', doc: '32-byte key (base64 or hex) for encryption at rest.' },
-  { env: 'MAGNA_ENCRYPTION_KEY_FILE', path: 'security.encryptionKeyFile', doc: 'File holding the encryption key.' },
-  { env: 'MAGNA_TOKEN_TTL_SECONDS', path: 'security.tokenTtlSeconds', doc: 'Lifetime of dashboard session tokens.' },
-  { env: 'MAGNA_LLM_BASE_URL', path: 'llm.baseUrl', doc: 'OpenAI-compatible endpoint; unset means fully offline.' },
+  {
+    env: 'MAGNA_SERVER_BODY_LIMIT',
+    path: 'server.bodyLimitBytes',
+    doc: 'Largest accepted request body in bytes.',
+  },
+  {
+    env: 'MAGNA_SERVER_RATE_LIMIT',
+    path: 'server.rateLimitPerMinute',
+    doc: 'Requests per minute per API key.',
+  },
+  {
+    env: 'MAGNA_SERVER_CORS_ORIGIN',
+    path: 'server.corsOrigin',
+    doc: 'Allowed CORS origin; CORS is off when unset.',
+  },
+  {
+    env: 'MAGNA_ADMIN_KEY',
+    path: 'security.adminKey',
+    doc: 'Admin API key to create on first start instead of a random one.',
+  },
+  {
+    env: 'MAGNA_ENCRYPTION_KEY',
+    path: 'security.encryptionKey',
+    doc: '32-byte key (base64 or hex) for encryption at rest.',
+  },
+  {
+    env: 'MAGNA_ENCRYPTION_KEY_FILE',
+    path: 'security.encryptionKeyFile',
+    doc: 'File holding the encryption key.',
+  },
+  {
+    env: 'MAGNA_TOKEN_TTL_SECONDS',
+    path: 'security.tokenTtlSeconds',
+    doc: 'Lifetime of dashboard session tokens.',
+  },
+  {
+    env: 'MAGNA_LLM_BASE_URL',
+    path: 'llm.baseUrl',
+    doc: 'OpenAI-compatible endpoint; unset means fully offline.',
+  },
   { env: 'MAGNA_LLM_MODEL', path: 'llm.model', doc: 'Chat model name at that endpoint.' },
   { env: 'MAGNA_LLM_API_KEY', path: 'llm.apiKey', doc: 'API key for the endpoint, if it needs one.' },
-  { env: 'MAGNA_LLM_EMBEDDING_MODEL', path: 'llm.embeddingModel', doc: 'Embedding model; unset disables embeddings.' },
+  {
+    env: 'MAGNA_LLM_EMBEDDING_MODEL',
+    path: 'llm.embeddingModel',
+    doc: 'Embedding model; unset disables embeddings.',
+  },
   { env: 'MAGNA_LLM_TIMEOUT_MS', path: 'llm.timeoutMs', doc: 'Time limit of one model call.' },
-  { env: 'MAGNA_RESEARCH_USER_AGENT', path: 'research.userAgent', doc: 'User-Agent of the crawler (also matched in robots.txt).' },
+  {
+    env: 'MAGNA_RESEARCH_USER_AGENT',
+    path: 'research.userAgent',
+    doc: 'User-Agent of the crawler (also matched in robots.txt).',
+  },
   { env: 'MAGNA_RESEARCH_MAX_PAGES', path: 'research.maxPages', doc: 'Most pages one collection fetches.' },
-  { env: 'MAGNA_RESEARCH_MAX_DEPTH', path: 'research.maxDepth', doc: 'Link depth followed from each start URL.' },
-  { env: 'MAGNA_RESEARCH_FETCH_TIMEOUT_MS', path: 'research.fetchTimeoutMs', doc: 'Time limit of one fetch.' },
+  {
+    env: 'MAGNA_RESEARCH_MAX_DEPTH',
+    path: 'research.maxDepth',
+    doc: 'Link depth followed from each start URL.',
+  },
+  {
+    env: 'MAGNA_RESEARCH_FETCH_TIMEOUT_MS',
+    path: 'research.fetchTimeoutMs',
+    doc: 'Time limit of one fetch.',
+  },
   { env: 'MAGNA_RESEARCH_MAX_BYTES', path: 'research.maxBytes', doc: 'Largest page body read, in bytes.' },
-  { env: 'MAGNA_RESEARCH_MAX_REDIRECTS', path: 'research.maxRedirects', doc: 'Most redirects followed per fetch.' },
-  { env: 'MAGNA_RESEARCH_HOST_CONCURRENCY', path: 'research.perHostConcurrency', doc: 'Parallel fetches per host.' },
-  { env: 'MAGNA_RESEARCH_HOST_DELAY_MS', path: 'research.perHostDelayMs', doc: 'Pause between fetches to one host.' },
-  { env: 'MAGNA_RESEARCH_SAME_SITE', path: 'research.sameSite', doc: 'Follow links only within the start sites.' },
+  {
+    env: 'MAGNA_RESEARCH_MAX_REDIRECTS',
+    path: 'research.maxRedirects',
+    doc: 'Most redirects followed per fetch.',
+  },
+  {
+    env: 'MAGNA_RESEARCH_HOST_CONCURRENCY',
+    path: 'research.perHostConcurrency',
+    doc: 'Parallel fetches per host.',
+  },
+  {
+    env: 'MAGNA_RESEARCH_HOST_DELAY_MS',
+    path: 'research.perHostDelayMs',
+    doc: 'Pause between fetches to one host.',
+  },
+  {
+    env: 'MAGNA_RESEARCH_SAME_SITE',
+    path: 'research.sameSite',
+    doc: 'Follow links only within the start sites.',
+  },
 ];
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -180,10 +314,14 @@ function readConfigFile(path: string): Record<string, unknown> {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
     return parsed as Record<string, unknown>;
   } catch (cause) {
-    throw new MagnaError('CONFIG_INVALID', `Config file ${path} is not a JSON object: ${(cause as Error).message}`, {
-      cause,
-      details: { file: path },
-    });
+    throw new MagnaError(
+      'CONFIG_INVALID',
+      `Config file ${path} is not a JSON object: ${(cause as Error).message}`,
+      {
+        cause,
+        details: { file: path },
+      },
+    );
   }
 }
 
@@ -197,7 +335,9 @@ export function loadConfig(
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   let raw: Record<string, unknown> = {};
-  const filePath = env.MAGNA_CONFIG ? resolve(cwd, env.MAGNA_CONFIG) : resolve(cwd, 'magnatronic.config.json');
+  const filePath = env.MAGNA_CONFIG
+    ? resolve(cwd, env.MAGNA_CONFIG)
+    : resolve(cwd, 'magnatronic.config.json');
   if (env.MAGNA_CONFIG || existsSync(filePath)) raw = readConfigFile(filePath);
   const fromEnv: Record<string, unknown> = {};
   for (const option of OPTIONS) {

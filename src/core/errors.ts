@@ -10,7 +10,11 @@ export class MagnaError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'MagnaError';
     this.code = code;
@@ -48,7 +52,9 @@ export function toMagnaError(error: unknown, fallback: ErrorCode = 'INTERNAL'): 
 }
 
 /** Turns zod issues into `{ path: message }` details, so callers see which field is wrong. */
-export function issuesToDetails(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): {
+export function issuesToDetails(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+): {
   issues: Array<{ path: string; message: string }>;
 } {
   return {

@@ -27,9 +27,21 @@ export interface EventMap {
   'bus:dead-letter': { messageId: string; receiver: string; reason: string };
   'kb:document': { documentId: string; namespace: string; version: number; created: boolean };
   'kb:fact': { factId: string; namespace: string; predicate: string };
-  'kb:conflict': { conflictId: string; namespace: string; predicate: string; subject: string; policy: string; writer: string };
+  'kb:conflict': {
+    conflictId: string;
+    namespace: string;
+    predicate: string;
+    subject: string;
+    policy: string;
+    writer: string;
+  };
   'kb:merge': { mergeId: string; survivorId: string; mergedId: string };
-  'research:source': { missionId: string | null; url: string; status: 'ok' | 'failed' | 'skipped'; reason?: string };
+  'research:source': {
+    missionId: string | null;
+    url: string;
+    status: 'ok' | 'failed' | 'skipped';
+    reason?: string;
+  };
   'security:auth-failed': { reason: string; ip?: string };
   'audit:record': { seq: number; actor: string; action: string; outcome: string };
   'alert:raised': { alertId: string; severity: 'info' | 'warning' | 'critical'; message: string };
@@ -61,6 +73,11 @@ export class EventHub {
     return () => this.anyListeners.delete(listener);
   }
 
+  /** True when an emit of `type` would reach a listener; lets hot paths skip building the event. */
+  listening(type: EventName): boolean {
+    return this.anyListeners.size > 0 || (this.listeners.get(type)?.size ?? 0) > 0;
+  }
+
   emit<K extends EventName>(type: K, data: EventMap[K]): void {
     const set = this.listeners.get(type);
     if (set) for (const listener of set) safeCall(() => listener(data, type));
@@ -76,6 +93,9 @@ function safeCall(fn: () => void): void {
   try {
     fn();
   } catch (error) {
-    process.emitWarning(`event listener threw: ${(error as Error)?.stack ?? String(error)}`, 'MagnaEventListener');
+    process.emitWarning(
+      `event listener threw: ${(error as Error)?.stack ?? String(error)}`,
+      'MagnaEventListener',
+    );
   }
 }

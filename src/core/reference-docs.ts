@@ -1,9 +1,11 @@
-import { ERROR_CODES } from './error-codes.js';
 import { configSchema, OPTIONS } from './config.js';
+import { ERROR_CODES } from './error-codes.js';
 
 /** docs/errors.md, generated from the error registry (a test keeps the file in step). */
 export function errorsMarkdown(): string {
-  const rows = Object.entries(ERROR_CODES).map(([code, e]) => `| \`${code}\` | ${e.http} | ${e.exit} | ${e.doc} |`);
+  const rows = Object.entries(ERROR_CODES).map(
+    ([code, e]) => `| \`${code}\` | ${e.http} | ${e.exit} | ${e.doc} |`,
+  );
   return [
     '# Error codes',
     '',
@@ -21,7 +23,8 @@ export function errorsMarkdown(): string {
 /** docs/configuration.md, generated from the config schema and OPTIONS. */
 export function configurationMarkdown(): string {
   const defaults = configSchema.parse({}) as Record<string, unknown>;
-  const valueAt = (path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], defaults);
+  const valueAt = (path: string): unknown =>
+    path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], defaults);
   const rows = OPTIONS.map((o) => {
     const value = o.path === '(file)' ? undefined : valueAt(o.path);
     const shown = value === undefined ? '(unset)' : `\`${JSON.stringify(value)}\``;

@@ -20,7 +20,11 @@ export function stepKeyOf(task: Pick<Task, 'tags' | 'id'>): string {
 }
 
 export interface MissionView extends Mission {
-  tasks: Array<Pick<Task, 'id' | 'skill' | 'state' | 'attempt' | 'progress' | 'progressMessage' | 'lastError'> & { step: string }>;
+  tasks: Array<
+    Pick<Task, 'id' | 'skill' | 'state' | 'attempt' | 'progress' | 'progressMessage' | 'lastError'> & {
+      step: string;
+    }
+  >;
   progress: { total: number; finished: number; byState: Partial<Record<TaskState, number>> };
 }
 
@@ -90,7 +94,8 @@ export class MissionService {
 
   async get(id: string): Promise<MissionView> {
     const mission = await this.store.get(id);
-    if (!mission) throw new MagnaError('NOT_FOUND', `Mission ${id} does not exist.`, { details: { missionId: id } });
+    if (!mission)
+      throw new MagnaError('NOT_FOUND', `Mission ${id} does not exist.`, { details: { missionId: id } });
     const tasks = await this.queue.list({ missionId: id, limit: 10_000 });
     const byState: Partial<Record<TaskState, number>> = {};
     for (const task of tasks) byState[task.state] = (byState[task.state] ?? 0) + 1;
@@ -118,7 +123,9 @@ export class MissionService {
   async cancel(id: string, reason = 'mission cancelled'): Promise<MissionView> {
     const mission = await this.get(id);
     if (mission.status !== 'running') {
-      throw new MagnaError('QUEUE_TASK_STATE', `Mission ${id} has already ${mission.status}.`, { details: { missionId: id } });
+      throw new MagnaError('QUEUE_TASK_STATE', `Mission ${id} has already ${mission.status}.`, {
+        details: { missionId: id },
+      });
     }
     for (const task of mission.tasks) {
       if (task.state === 'waiting' || task.state === 'queued' || task.state === 'running') {
@@ -135,7 +142,8 @@ export class MissionService {
   /** Outputs by step and artifact paths, whether or not the mission has finished. */
   async results(id: string): Promise<MissionResult> {
     const mission = await this.store.get(id);
-    if (!mission) throw new MagnaError('NOT_FOUND', `Mission ${id} does not exist.`, { details: { missionId: id } });
+    if (!mission)
+      throw new MagnaError('NOT_FOUND', `Mission ${id} does not exist.`, { details: { missionId: id } });
     if (mission.result) return mission.result;
     return this.collectResult(id);
   }
@@ -145,7 +153,8 @@ export class MissionService {
     const mission = await this.store.get(id);
     if (!mission || mission.status !== 'running') return mission?.status ?? 'failed';
     const tasks = await this.queue.list({ missionId: id, limit: 10_000 });
-    if (tasks.some((t) => t.state === 'waiting' || t.state === 'queued' || t.state === 'running')) return 'running';
+    if (tasks.some((t) => t.state === 'waiting' || t.state === 'queued' || t.state === 'running'))
+      return 'running';
     const status: Exclude<MissionStatus, 'running'> = tasks.every((t) => t.state === 'succeeded')
       ? 'succeeded'
       : tasks.some((t) => t.state === 'dead')

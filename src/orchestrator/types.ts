@@ -15,7 +15,16 @@ export interface Mission {
 
 /** What a finished mission produced: each step's output and the files it wrote. */
 export interface MissionResult {
-  steps: Record<string, { taskId: string; skill: string; state: string; output: unknown; error?: { code: string; message: string } }>;
+  steps: Record<
+    string,
+    {
+      taskId: string;
+      skill: string;
+      state: string;
+      output: unknown;
+      error?: { code: string; message: string };
+    }
+  >;
   artifacts: string[];
 }
 
@@ -26,5 +35,10 @@ export interface MissionStore {
   get(id: string): Promise<Mission | null>;
   list(filter: { status?: MissionStatus; limit?: number; before?: number }): Promise<Mission[]>;
   /** Records the final status once; returns false if the mission had already finished. */
-  finish(id: string, status: Exclude<MissionStatus, 'running'>, result: MissionResult, now: number): Promise<boolean>;
+  finish(
+    id: string,
+    status: Exclude<MissionStatus, 'running'>,
+    result: MissionResult,
+    now: number,
+  ): Promise<boolean>;
 }

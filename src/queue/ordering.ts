@@ -11,7 +11,12 @@ export function rankOf(runAt: number, priority: number, agingStepMs: number): nu
 }
 
 /** Exponential backoff with full jitter in the upper half: base * 2^(attempt-1), capped. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exp / 2 + random() * (exp / 2));
 }

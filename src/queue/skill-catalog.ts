@@ -18,7 +18,10 @@ export class SkillCatalog {
   register(skill: SkillSchema): void {
     const existing = this.skills.get(skill.name);
     if (existing && existing !== skill && existing.input !== skill.input) {
-      throw new MagnaError('AGENT_INVALID', `Skill ${skill.name} is registered twice with different schemas.`);
+      throw new MagnaError(
+        'AGENT_INVALID',
+        `Skill ${skill.name} is registered twice with different schemas.`,
+      );
     }
     this.skills.set(skill.name, skill);
   }
@@ -30,9 +33,13 @@ export class SkillCatalog {
   require(name: string): SkillSchema {
     const skill = this.skills.get(name);
     if (!skill) {
-      throw new MagnaError('QUEUE_UNKNOWN_SKILL', `Unknown skill "${name}". Known skills: ${this.names().join(', ') || 'none'}.`, {
-        details: { skill: name },
-      });
+      throw new MagnaError(
+        'QUEUE_UNKNOWN_SKILL',
+        `Unknown skill "${name}". Known skills: ${this.names().join(', ') || 'none'}.`,
+        {
+          details: { skill: name },
+        },
+      );
     }
     return skill;
   }

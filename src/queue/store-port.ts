@@ -1,3 +1,4 @@
+import type { MagnaError } from '../core/errors.js';
 import type { Effect, Lease, SkillLimit, Task, TaskError, TaskFilter, TaskState } from './types.js';
 
 /** A task as the store receives it: every default already applied by the TaskQueue. */
@@ -43,6 +44,23 @@ export interface Consequences {
   children: Task[];
 }
 
+/** One attempt's success, as settled by completeMany. */
+export interface Completion {
+  lease: Lease;
+  output: unknown;
+  effects: Effect[];
+  children: NewTask[];
+}
+
+/**
+ * A success as completeMany reports it: what events and the settling worker need, not the whole
+ * row (materialising every column of every settled row was a third of a group commit's cost).
+ */
+export type SettledTask = Pick<Task, 'id' | 'skill' | 'missionId' | 'attempt' | 'startedAt' | 'finishedAt'>;
+
+/** Per completion: its settlement, or the coded error that refused it (e.g. QUEUE_LEASE_LOST). */
+export type CompletionOutcome = ({ task: SettledTask } & Consequences) | { error: MagnaError };
+
 /** How an attempt that did not succeed continues: retried at a time, or dead. */
 export type FailureDecision = { retryAt: number; rank: number } | { dead: true };
 
@@ -58,6 +76,12 @@ export interface QueueStore {
   heartbeat(leases: Lease[], now: number, leaseMs: number): Promise<string[]>;
   progress(lease: Lease, progress: number, message: string | null): Promise<void>;
   complete(lease: Lease, output: unknown, effects: Effect[], children: NewTask[], now: number): Promise<{ task: Task } & Consequences>;
+  /**
+   * Settles several successes in one transaction (group commit), each fenced by its own lease
+   * exactly as complete() is: one refused completion leaves no trace and does not stop the others.
+   * Outcomes are in the order of `completions`.
+   */
+  completeMany(completions: Completion[], now: number): Promise<CompletionOutcome[]>;
   fail(lease: Lease, error: TaskError, decide: (task: Task) => FailureDecision, now: number): Promise<{ task: Task } & Consequences>;
   /** Puts a held task back in the queue without counting the attempt (graceful shutdown). */
   release(lease: Lease, now: number): Promise<Task | null>;

@@ -1,14 +1,22 @@
 import type { MagnaConfig } from '../core/config.js';
 import { type Clock, systemClock } from '../core/clock.js';
-import { issuesToDetails, MagnaError } from '../core/errors.js';
+import { issuesToDetails, MagnaError, toMagnaError } from '../core/errors.js';
 import type { EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { backoffDelay, rankOf } from './ordering.js';
 import type { SkillCatalog } from './skill-catalog.js';
-import type { Consequences, FailureDecision, NewTask, QueueStore } from './store-port.js';
+import type { Completion, Consequences, FailureDecision, NewTask, QueueStore, SettledTask } from './store-port.js';
 import type { Effect, Lease, Task, TaskError, TaskFilter, TaskSpec } from './types.js';
 
 export type QueueOptions = MagnaConfig['queue'];
+
+/** One success to settle with completeMany. */
+export interface CompletionSpec {
+  lease: Lease;
+  output: unknown;
+  effects?: Effect[];
+  children?: TaskSpec[];
+}
 
 /** Errors whose retry cannot help: the same input will fail the same way. */
 const PERMANENT_CODES = new Set(['QUEUE_INVALID_INPUT', 'QUEUE_UNKNOWN_SKILL', 'INVALID_ARGUMENT', 'QUEUE_OUTPUT_INVALID']);
@@ -120,10 +128,41 @@ export class TaskQueue {
     const now = this.clock.now();
     const prepared = children.map((spec) => this.prepare({ ...spec, parentId: spec.parentId ?? lease.taskId }, now));
     const result = await this.store.complete(lease, output, effects, prepared, now);
-    const durationMs = now - (result.task.startedAt ?? now);
-    this.events.emit('task:succeeded', { ...base(result.task), durationMs });
-    this.emitConsequences(result);
+    this.emitSucceeded(result, now);
     return result.task;
+  }
+
+  /**
+   * complete() for several attempts in one store transaction (group commit). Each is fenced by its
+   * own lease and validated on its own: the result per completion, in order, is its task or the
+   * coded error that refused it (QUEUE_LEASE_LOST, an invalid child), and a refusal leaves the
+   * others settled.
+   */
+  async completeMany(completions: ReadonlyArray<CompletionSpec>): Promise<Array<{ task: SettledTask } | { error: MagnaError }>> {
+    const now = this.clock.now();
+    const results: Array<{ task: SettledTask } | { error: MagnaError }> = new Array(completions.length);
+    const prepared: Completion[] = [];
+    const positions: number[] = [];
+    completions.forEach(({ lease, output, effects = [], children = [] }, i) => {
+      try {
+        const specs = children.map((spec) => this.prepare({ ...spec, parentId: spec.parentId ?? lease.taskId }, now));
+        prepared.push({ lease, output, effects, children: specs });
+        positions.push(i);
+      } catch (error) {
+        results[i] = { error: toMagnaError(error) };
+      }
+    });
+    const outcomes = prepared.length > 0 ? await this.store.completeMany(prepared, now) : [];
+    outcomes.forEach((outcome, k) => {
+      const i = positions[k]!;
+      if ('error' in outcome) {
+        results[i] = outcome;
+        return;
+      }
+      this.emitSucceeded(outcome, now);
+      results[i] = { task: outcome.task };
+    });
+    return results;
   }
 
   async fail(lease: Lease, error: TaskError, options: { permanent?: boolean } = {}): Promise<Task> {
@@ -190,6 +229,12 @@ export class TaskQueue {
     return { retryAt, rank: rankOf(retryAt, task.priority, this.options.agingStepMs) };
   }
 
+  private emitSucceeded(result: { task: SettledTask } & Consequences, now: number): void {
+    const durationMs = now - (result.task.startedAt ?? now);
+    this.events.emit('task:succeeded', { ...base(result.task), durationMs });
+    this.emitConsequences(result);
+  }
+
   private emitQueued(task: Task): void {
     this.events.emit('task:queued', { ...base(task), priority: task.priority, runAt: task.runAt, waitingOn: task.waitingOn });
   }
@@ -213,7 +258,7 @@ export class TaskQueue {
   }
 }
 
-function base(task: Task) {
+function base(task: Pick<Task, 'id' | 'skill' | 'missionId' | 'attempt'>) {
   return { taskId: task.id, skill: task.skill, missionId: task.missionId, attempt: task.attempt };
 }
 

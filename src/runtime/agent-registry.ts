@@ -22,7 +22,10 @@ export interface AgentRecord {
 export interface AgentRegistry {
   register(record: AgentRecord): Promise<void>;
   /** Updates status and load; returns the ids an operator asked to drain. */
-  heartbeat(updates: Array<{ id: string; status: AgentStatus; load: number }>, now: number): Promise<string[]>;
+  heartbeat(
+    updates: Array<{ id: string; status: AgentStatus; load: number }>,
+    now: number,
+  ): Promise<string[]>;
   list(): Promise<AgentRecord[]>;
   get(id: string): Promise<AgentRecord | null>;
   requestDrain(id: string): Promise<AgentRecord | null>;

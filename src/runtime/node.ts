@@ -2,7 +2,9 @@ import { hostname } from 'node:os';
 import type { AgentDefinition, SkillDefinition } from '../agents/sdk.js';
 import type { AgentStatus, EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
+import type { MessageBus } from '../bus/bus.js';
 import type { AgentRegistry } from './agent-registry.js';
+import { CompletionBatcher } from './group-commit.js';
 import { type RunnerDeps, type RunningTask, runTask } from './task-runner.js';
 
 export interface NodeOptions {
@@ -37,13 +39,18 @@ export class AgentNode {
   private loops: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: Array<() => void> = [];
+  private lastPrune = 0;
+  private busEndpoints: Array<() => void> = [];
+  private readonly runner: RunnerDeps;
 
   constructor(
-    private readonly deps: RunnerDeps & { events: EventHub; registry: AgentRegistry },
+    private readonly deps: RunnerDeps & { events: EventHub; registry: AgentRegistry; bus?: MessageBus },
     definitions: AgentDefinition[],
     private readonly options: NodeOptions,
   ) {
     this.id = options.nodeId ?? `${hostname()}-${process.pid}-${newId().slice(-6)}`;
+    const completions = new CompletionBatcher(deps.queue);
+    this.runner = { ...deps, complete: (spec) => completions.complete(spec) };
     this.agents = definitions.map((definition) => ({
       id: `${definition.name}@${this.id}`,
       definition,
@@ -75,6 +82,7 @@ export class AgentNode {
         heartbeatAt: now,
       });
       this.emitAgent(agent);
+      this.attachToBus(agent);
     }
     const mySkills = new Set(this.agents.flatMap((a) => [...a.skills.keys()]));
     this.unsubscribe.push(
@@ -109,17 +117,35 @@ export class AgentNode {
     });
     if ((await Promise.race([finished, timeout])) === 'timeout') {
       for (const running of all) {
-        running.abortCause ??= 'shutdown';
-        running.controller.abort(new Error('node shutting down'));
+        running.abort('shutdown', new Error('node shutting down'));
       }
       await finished;
     }
     for (const timer of this.timers) clearInterval(timer);
     for (const off of this.unsubscribe) off();
+    for (const off of this.busEndpoints) off();
     await this.deps.registry.markNodeDown(this.id, Date.now());
     this.status = 'stopped';
     for (const agent of this.agents) this.emitAgent(agent);
     this.emitNode();
+  }
+
+  /** Gives an agent with a message handler its mailbox (`agent:<name>`) and role address on the bus. */
+  private attachToBus(agent: HostedAgent): void {
+    const { bus } = this.deps;
+    const onMessage = agent.definition.onMessage;
+    if (!bus || !onMessage) return;
+    const logger = this.deps.logger.child({ agent: agent.definition.name });
+    const ctx = {
+      logger,
+      agent: { name: agent.definition.name, role: agent.definition.role },
+      services: this.deps.services,
+      bus: this.deps.messaging(agent.definition.name),
+    };
+    const endpoint = bus.registerAgent(agent.definition.name, agent.definition.role, (envelope) => onMessage(envelope, ctx), {
+      concurrency: agent.definition.concurrency,
+    });
+    this.busEndpoints.push(() => endpoint.unregister());
   }
 
   private async claimLoop(): Promise<void> {
@@ -167,7 +193,7 @@ export class AgentNode {
       return;
     }
     const agent = best;
-    const running = runTask(this.deps, agent.definition, agent.skills.get(task.skill)!, task, this.id);
+    const running = runTask(this.runner, agent.definition, agent.skills.get(task.skill)!, task, this.id);
     agent.running.add(running);
     if (agent.running.size === 1) this.emitAgent(agent);
     void running.done.then(() => {
@@ -181,8 +207,7 @@ export class AgentNode {
     for (const agent of this.agents) {
       for (const running of agent.running) {
         if (running.task.id === taskId) {
-          running.abortCause ??= cause;
-          running.controller.abort(new Error(`task ${taskId} was ${cause}`));
+          running.abort(cause, new Error(`task ${taskId} was ${cause}`));
         }
       }
     }
@@ -213,6 +238,12 @@ export class AgentNode {
   private async maintain(): Promise<void> {
     try {
       await this.deps.queue.recoverExpired();
+      // Retention runs at most once a minute per node; deleting is cheap with the finished_at index.
+      if (Date.now() - this.lastPrune > 60_000) {
+        this.lastPrune = Date.now();
+        const pruned = await this.deps.queue.prune();
+        if (pruned > 0) this.deps.logger.info({ pruned }, 'pruned finished tasks past retention');
+      }
       await this.deps.registry.markStale(Date.now() - 3 * this.options.heartbeatMs);
     } catch (error) {
       this.deps.logger.error({ err: error }, 'maintenance failed');

@@ -10,7 +10,6 @@ import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
 import { SqliteQueueStore } from '../store/sqlite/queue-store.js';
 import type { AgentDefinition, AgentMessaging } from '../agents/sdk.js';
 import { builtinAgents, builtinTemplates } from '../agents/builtin.js';
-import { MagnaError } from '../core/errors.js';
 import { MissionService } from '../orchestrator/missions.js';
 import type { PlanTemplate } from '../orchestrator/plan.js';
 import { Planner } from '../orchestrator/planner.js';
@@ -18,6 +17,15 @@ import { SqliteAgentRegistry } from '../store/sqlite/agent-store.js';
 import { SqliteMissionStore } from '../store/sqlite/mission-store.js';
 import type { AgentRegistry } from './agent-registry.js';
 import { AgentNode } from './node.js';
+import { MessageBus } from '../bus/bus.js';
+import { MemoryTransport } from '../bus/memory/transport.js';
+import { SqliteMessageStore } from '../store/sqlite/message-store.js';
+import { createEncryptor, type Encryptor } from '../security/encryption.js';
+import { SecurityService } from '../security/service.js';
+import { SqliteSecurityStore } from '../store/sqlite/security-store.js';
+import { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { OpenAiEmbeddings } from '../knowledge/embeddings.js';
+import { SqliteKnowledgeStore } from '../store/sqlite/knowledge-store.js';
 
 /**
  * The composition root: the one place that picks adapters and wires services together.
@@ -31,11 +39,18 @@ export interface System {
   db: SqliteDatabase;
   catalog: SkillCatalog;
   queue: TaskQueue;
+  bus: MessageBus;
   artifacts: ArtifactStore;
   services: AgentServices;
   planner: Planner;
   missions: MissionService;
   agents: AgentRegistry;
+  /** Encryption at rest (AES-256-GCM); passes values through when no key is configured. */
+  encryption: Encryptor;
+  /** API keys, session tokens and the audit log. */
+  security: SecurityService;
+  /** The shared knowledge base (same database file as the queue). */
+  knowledge: KnowledgeBase;
   /** The agents a node of this system hosts: the built-in ones plus any given to openSystem. */
   agentDefinitions: AgentDefinition[];
   /** A node hosting the given agents (default: agentDefinitions); call start() to run it. */
@@ -63,12 +78,31 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
   const config = options.config ?? loadConfig({ overrides: options.overrides });
   const logger = options.logger ?? createLogger(config);
   const events = new EventHub();
+  const encryption = createEncryptor(config.security);
   const db = openSqlite(databasePath(config));
   const catalog = new SkillCatalog();
   const queue = new TaskQueue(new SqliteQueueStore(db), catalog, events, config.queue);
-  const artifacts = new ArtifactStore(join(config.home, 'artifacts'));
-  const services: AgentServices = {};
+  const artifacts = new ArtifactStore(join(config.home, 'artifacts'), encryption);
+  // Embeddings are optional: on only when an endpoint and an embedding model are configured.
+  const embeddings =
+    config.llm.baseUrl && config.llm.embeddingModel
+      ? new OpenAiEmbeddings({ baseUrl: config.llm.baseUrl, model: config.llm.embeddingModel, timeoutMs: config.llm.timeoutMs, ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}) })
+      : undefined;
+  const knowledge = new KnowledgeBase(new SqliteKnowledgeStore(db), { events, logger, ...(embeddings ? { embeddings } : {}) });
+  const services: AgentServices = { encryption, knowledge };
+  const security = new SecurityService(new SqliteSecurityStore(db), encryption, events, config.security);
   const closers: Array<() => Promise<void> | void> = [];
+  // Embedded mode: in-process transport, durable messages and dead letters in the same database.
+  const transport = new MemoryTransport();
+  const bus = new MessageBus({
+    transport,
+    store: new SqliteMessageStore(db, encryption),
+    events,
+    requestTimeoutMs: config.bus.requestTimeoutMs,
+    recentSize: config.bus.recentSize,
+    onError: (error, context) => logger.warn({ err: error }, `bus: ${context}`),
+  });
+  closers.push(() => transport.close(), () => bus.close());
   const agentDefinitions = [...(options.builtins === false ? [] : builtinAgents()), ...(options.agents ?? [])];
   for (const agent of agentDefinitions) for (const skill of agent.skills) catalog.register(skill);
   const planner = new Planner([...(options.templates ?? []), ...(options.builtins === false ? [] : builtinTemplates())]);
@@ -86,15 +120,19 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     db,
     catalog,
     queue,
+    bus,
     artifacts,
     services,
     planner,
     missions,
     agents,
+    encryption,
+    security,
+    knowledge,
     agentDefinitions,
     createNode(nodeOptions = {}) {
       const node = new AgentNode(
-        { queue, config, logger, artifacts, services, events, registry: agents, messaging },
+        { queue, config, logger, artifacts, services, events, registry: agents, messaging, bus },
         nodeOptions.agents ?? agentDefinitions,
         { ...config.queue, shutdownGraceMs: config.node.shutdownGraceMs, ...(nodeOptions.nodeId ? { nodeId: nodeOptions.nodeId } : {}) },
       );
@@ -111,10 +149,5 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
 
 /** The bus facade an agent's handlers use; refuses clearly when no bus is configured. */
 function messagingOf(system: System, agentName: string): AgentMessaging {
-  const bus = (system as { bus?: { messagingFor(name: string): AgentMessaging } }).bus;
-  if (bus) return bus.messagingFor(agentName);
-  const unavailable = async (): Promise<never> => {
-    throw new MagnaError('UNAVAILABLE', 'No message bus is configured in this process.');
-  };
-  return { send: unavailable, request: unavailable, publish: unavailable };
+  return system.bus.messagingFor(agentName);
 }

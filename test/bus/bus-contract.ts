@@ -131,7 +131,12 @@ export function busContract(factory: TransportFactory): void {
         got.agent?.push(e.receiver);
       });
       agent.subscribe('*.node2.>');
-      for (const topic of ['metrics.node1.cpu', 'metrics.node2.cpu', 'metrics.node2.mem.rss', 'logs.node2.x']) {
+      for (const topic of [
+        'metrics.node1.cpu',
+        'metrics.node2.cpu',
+        'metrics.node2.mem.rss',
+        'logs.node2.x',
+      ]) {
         await bus.send(envelope({ receiver: `topic:${topic}` }));
       }
       await waitFor(() => got.rest?.length === 3 && got.agent?.length === 3, 'deliveries');
@@ -167,7 +172,12 @@ export function busContract(factory: TransportFactory): void {
     it('answers a request with the handler result, correlated by inReplyTo and conversation', async () => {
       const { bus } = await setup();
       bus.registerAgent('calc', 'math', (e) => (e.body as { x: number }).x * 2);
-      const request = envelope({ performative: 'request', receiver: 'agent:calc', body: { x: 21 }, conversationId: 'conv-42' });
+      const request = envelope({
+        performative: 'request',
+        receiver: 'agent:calc',
+        body: { x: 21 },
+        conversationId: 'conv-42',
+      });
       const reply = await bus.request(request, { timeoutMs: 5000 });
       expect(reply).toMatchObject({
         performative: 'inform',
@@ -186,10 +196,19 @@ export function busContract(factory: TransportFactory): void {
         if (e.body === 'coded') throw new MagnaError('KB_FORBIDDEN', 'not yours');
         throw new Error('boom');
       });
-      const ask = (body: string) => bus.request(envelope({ performative: 'request', receiver: 'agent:picky', body }), { timeoutMs: 5000 });
+      const ask = (body: string) =>
+        bus.request(envelope({ performative: 'request', receiver: 'agent:picky', body }), {
+          timeoutMs: 5000,
+        });
       expect(await ask('refuse')).toMatchObject({ performative: 'refuse', body: { reason: 'busy' } });
-      expect(await ask('coded')).toMatchObject({ performative: 'failure', body: { code: 'KB_FORBIDDEN', message: 'not yours' } });
-      expect(await ask('plain')).toMatchObject({ performative: 'failure', body: { code: 'BUS_HANDLER_FAILED', message: 'boom' } });
+      expect(await ask('coded')).toMatchObject({
+        performative: 'failure',
+        body: { code: 'KB_FORBIDDEN', message: 'not yours' },
+      });
+      expect(await ask('plain')).toMatchObject({
+        performative: 'failure',
+        body: { code: 'BUS_HANDLER_FAILED', message: 'boom' },
+      });
     });
 
     it('times out a request nobody answers with BUS_TIMEOUT', async () => {
@@ -197,7 +216,9 @@ export function busContract(factory: TransportFactory): void {
       const never = gate();
       cleanups.push(() => never.open());
       bus.registerAgent('slow', 'sleeper', () => never.promise);
-      const error = await bus.request(envelope({ performative: 'request', receiver: 'agent:slow' }), { timeoutMs: 30 }).catch((e: unknown) => e);
+      const error = await bus
+        .request(envelope({ performative: 'request', receiver: 'agent:slow' }), { timeoutMs: 30 })
+        .catch((e: unknown) => e);
       expect(isMagnaError(error, 'BUS_TIMEOUT')).toBe(true);
       expect((error as MagnaError).details).toMatchObject({ timeoutMs: 30 });
     });
@@ -219,7 +240,9 @@ export function busContract(factory: TransportFactory): void {
         { messageId: lost.id, receiver: 'agent:ghost', reason: 'BUS_NO_RECEIVER' },
         { messageId: lostRole.id, receiver: 'role:nobody', reason: 'BUS_NO_RECEIVER' },
       ]);
-      const error = await bus.request(envelope({ performative: 'request', receiver: 'agent:ghost' })).catch((e: unknown) => e);
+      const error = await bus
+        .request(envelope({ performative: 'request', receiver: 'agent:ghost' }))
+        .catch((e: unknown) => e);
       expect(isMagnaError(error, 'BUS_NO_RECEIVER')).toBe(true);
     });
 
@@ -296,24 +319,51 @@ export function busContract(factory: TransportFactory): void {
       });
       const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
       const messaging = bus.messagingFor('research', { traceparent });
-      const sent = await messaging.send('agent:echo', 'inform', { hello: 1 }, { priority: 8, conversationId: 'c-9' });
-      expect(sent).toMatchObject({ sender: 'research', receiver: 'agent:echo', priority: 8, conversationId: 'c-9', headers: { traceparent } });
+      const sent = await messaging.send(
+        'agent:echo',
+        'inform',
+        { hello: 1 },
+        { priority: 8, conversationId: 'c-9' },
+      );
+      expect(sent).toMatchObject({
+        sender: 'research',
+        receiver: 'agent:echo',
+        priority: 8,
+        conversationId: 'c-9',
+        headers: { traceparent },
+      });
       const reply = await messaging.request('agent:echo', 'ping', { timeoutMs: 5000 });
-      expect(reply).toMatchObject({ performative: 'inform', body: 'ping', sender: 'echo', headers: { traceparent } });
+      expect(reply).toMatchObject({
+        performative: 'inform',
+        body: 'ping',
+        sender: 'echo',
+        headers: { traceparent },
+      });
       const published = await messaging.publish('news.ai', { headline: 'x' });
       expect(published.receiver).toBe('topic:news.ai');
       await waitFor(() => seen.length === 3, 'three messages');
       expect(seen.map((e) => e.headers.traceparent)).toEqual([traceparent, traceparent, traceparent]);
-      const untraced = await bus.messagingFor('research', { traceparent: 'garbage' }).send('agent:echo', 'inform', null);
+      const untraced = await bus
+        .messagingFor('research', { traceparent: 'garbage' })
+        .send('agent:echo', 'inform', null);
       expect(untraced.headers).toEqual({});
-      const bad = await messaging.send('agent:echo', 'inform', null, { priority: 11 }).catch((e: unknown) => e);
+      const bad = await messaging
+        .send('agent:echo', 'inform', null, { priority: 11 })
+        .catch((e: unknown) => e);
       expect(isMagnaError(bad, 'BUS_INVALID_ENVELOPE')).toBe(true);
-      expect((bad as MagnaError).details).toEqual({ issues: [{ path: 'priority', message: 'must be an integer from 0 to 9' }] });
+      expect((bad as MagnaError).details).toEqual({
+        issues: [{ path: 'priority', message: 'must be an integer from 0 to 9' }],
+      });
     });
 
     it('lists recently routed envelopes newest first, bounded by its size', async () => {
       const transport = await factory.create();
-      const bus = new MessageBus({ transport, store: new MemoryMessageStore(), events: new EventHub(), recentSize: 3 });
+      const bus = new MessageBus({
+        transport,
+        store: new MemoryMessageStore(),
+        events: new EventHub(),
+        recentSize: 3,
+      });
       cleanups.push(async () => {
         await bus.close();
         await transport.close();
@@ -414,6 +464,33 @@ export function busContract(factory: TransportFactory): void {
       db2.close();
     });
 
+    it('stores durable messages sent in one tick together, refusing a non-JSON body to its sender alone', async () => {
+      const db = tempDb();
+      const handle = db.open();
+      const { bus } = await setup({ store: new SqliteMessageStore(handle) });
+      const got: number[] = [];
+      bus.registerAgent('keeper', 'store', (e) => {
+        got.push(e.body as number);
+      });
+      const good = Array.from({ length: 50 }, (_, i) =>
+        envelope({ receiver: 'agent:keeper', durable: true, body: i }),
+      );
+      const bad = envelope({ receiver: 'agent:keeper', durable: true, body: { n: 1n } });
+      const results = await Promise.allSettled(
+        [...good.slice(0, 25), bad, ...good.slice(25)].map((m) => bus.send(m)),
+      );
+      expect(
+        results
+          .filter((r) => r.status === 'rejected')
+          .map((r) => isMagnaError((r as PromiseRejectedResult).reason, 'BUS_INVALID_ENVELOPE')),
+      ).toEqual([true]);
+      await waitFor(() => got.length === 50, 'all good ones delivered');
+      expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      await bus.close();
+      expect((handle.prepare('SELECT count(*) AS c FROM bus_messages').get() as { c: number }).c).toBe(0);
+      handle.close();
+    });
+
     it('dead-letters a durable message whose handler keeps failing, after five deliveries', async () => {
       const db = tempDb();
       const m = envelope({ receiver: 'agent:fragile', durable: true });
@@ -443,7 +520,9 @@ export function busContract(factory: TransportFactory): void {
       const never = gate();
       cleanups.push(() => never.open());
       bus.registerAgent('slow', 'sleeper', () => never.promise);
-      const waiting = bus.request(envelope({ performative: 'request', receiver: 'agent:slow' }), { timeoutMs: 60_000 }).catch((e: unknown) => e);
+      const waiting = bus
+        .request(envelope({ performative: 'request', receiver: 'agent:slow' }), { timeoutMs: 60_000 })
+        .catch((e: unknown) => e);
       await tick();
       await bus.close();
       expect(isMagnaError(await waiting, 'UNAVAILABLE')).toBe(true);

@@ -32,7 +32,11 @@ export function tick(): Promise<void> {
 }
 
 /** Waits until `condition` holds; fails after `timeoutMs` with the description. */
-export async function waitFor(condition: () => boolean, description: string, timeoutMs = 5000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  description: string,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);

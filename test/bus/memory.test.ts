@@ -4,7 +4,11 @@ import { busContract } from './bus-contract.js';
 import { envelope, type TransportFactory } from './helpers.js';
 import { transportContract } from './transport-contract.js';
 
-const memory: TransportFactory = { name: 'memory', create: async () => new MemoryTransport(), knowsReceivers: true };
+const memory: TransportFactory = {
+  name: 'memory',
+  create: async () => new MemoryTransport(),
+  knowsReceivers: true,
+};
 
 transportContract(memory);
 busContract(memory);

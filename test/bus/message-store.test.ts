@@ -27,23 +27,25 @@ for (const [name, open] of adapters) {
       const r1 = envelope({ receiver: 'role:w', durable: true });
       const b1 = envelope({ receiver: 'agent:b', durable: true });
       const a2 = envelope({ receiver: 'agent:a', durable: true });
-      for (const m of [a1, r1, b1, a2]) await store.save(m, 1000);
-      await store.save({ ...a1, body: 'changed' }, 2000);
+      await store.save([a1, r1, b1], 1000);
+      await store.save([a2, { ...a1, body: 'changed' }], 2000);
       const pending = await store.pending(['agent:a', 'role:w'], 10);
       expect(pending.map((p) => p.envelope)).toEqual([a1, r1, a2]);
       expect(await store.pending(['agent:a', 'role:w'], 2)).toHaveLength(2);
       expect(await store.markDelivery(a1.id, 3000)).toBe(1);
       expect(await store.markDelivery(a1.id, 3001)).toBe(2);
       expect((await store.pending(['agent:a'], 10))[0]?.deliveries).toBe(2);
-      await store.ack(a1.id);
-      await store.ack('msg_unknown');
+      await store.ack([a1.id, 'msg_unknown']);
       expect((await store.pending(['agent:a'], 10)).map((p) => p.envelope.id)).toEqual([a2.id]);
       close();
     });
 
     it('refuses a durable body that JSON cannot hold with BUS_INVALID_ENVELOPE on body', async () => {
       const { store, close } = open();
-      const error = await store.save(envelope({ durable: true, body: { big: 1n } }), 1).catch((e: unknown) => e);
+      const fine = envelope({ durable: true });
+      const error = await store
+        .save([fine, envelope({ durable: true, body: { big: 1n } })], 1)
+        .catch((e: unknown) => e);
       expect(isMagnaError(error, 'BUS_INVALID_ENVELOPE')).toBe(true);
       expect(await store.pending(['agent:a'], 10)).toEqual([]);
       close();
@@ -52,7 +54,7 @@ for (const [name, open] of adapters) {
     it('records dead letters newest first, removes their durable message, and prunes by age', async () => {
       const { store, close } = open();
       const durable = envelope({ receiver: 'agent:x', durable: true });
-      await store.save(durable, 10);
+      await store.save([durable], 10);
       await store.addDeadLetter({ reason: 'BUS_EXPIRED', error: 'late', envelope: durable, at: 100 });
       const odd: Envelope = envelope({ receiver: 'topic:t', body: { n: 2n } as unknown });
       await store.addDeadLetter({ reason: 'BUS_NO_RECEIVER', error: 'nobody', envelope: odd, at: 200 });

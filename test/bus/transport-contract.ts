@@ -28,7 +28,15 @@ export function transportContract(factory: TransportFactory): void {
     it('matches * to exactly one token and > to one or more trailing tokens', async () => {
       const t = await factory.create();
       const got: Record<string, string[]> = {};
-      const patterns = ['topic.a.*.c', 'topic.a.>', 'topic.a.b.c', 'topic.*.b.*', 'topic.>', 'topic.x.>', 'topic.a.*'];
+      const patterns = [
+        'topic.a.*.c',
+        'topic.a.>',
+        'topic.a.b.c',
+        'topic.*.b.*',
+        'topic.>',
+        'topic.x.>',
+        'topic.a.*',
+      ];
       for (const p of patterns) {
         got[p] = [];
         t.subscribe(p, (e) => got[p]?.push(e.body as string));
@@ -54,7 +62,8 @@ export function transportContract(factory: TransportFactory): void {
       const t = await factory.create();
       const members: Record<string, string[]> = { m1: [], m2: [], m3: [] };
       const plain: string[] = [];
-      for (const name of Object.keys(members)) t.subscribe('role.w', (e) => members[name]?.push(e.id), { queue: 'role.w' });
+      for (const name of Object.keys(members))
+        t.subscribe('role.w', (e) => members[name]?.push(e.id), { queue: 'role.w' });
       t.subscribe('role.w', (e) => plain.push(e.id));
       const sent = Array.from({ length: 30 }, () => envelope({ receiver: 'role:w' }));
       for (const m of sent) t.publish('role.w', m);
@@ -89,7 +98,12 @@ export function transportContract(factory: TransportFactory): void {
       t.subscribe('agent.z', (e) => {
         seen = e;
       });
-      const m = envelope({ receiver: 'agent:z', priority: 7, body: { nested: [1, 'two'] }, headers: { traceparent: 'x' } });
+      const m = envelope({
+        receiver: 'agent:z',
+        priority: 7,
+        body: { nested: [1, 'two'] },
+        headers: { traceparent: 'x' },
+      });
       t.publish('agent.z', m);
       await waitFor(() => seen !== undefined, 'delivery');
       expect(seen).toEqual(m);

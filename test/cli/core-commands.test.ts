@@ -13,7 +13,8 @@ describe('magnatronic CLI', () => {
   it('explains itself with --help', () => {
     const top = cli(['--help'], { cwd: workdir() });
     expect(top.code).toBe(0);
-    for (const command of ['start', 'run', 'tasks', 'agents', 'status']) expect(top.stdout).toContain(command);
+    for (const command of ['start', 'run', 'tasks', 'agents', 'status'])
+      expect(top.stdout).toContain(command);
     const run = cli(['run', '--help'], { cwd: workdir() });
     expect(run.stdout).toContain('--sources');
     expect(run.stdout).toContain('Examples:');
@@ -30,10 +31,15 @@ describe('magnatronic CLI', () => {
     expect(summary.results.count).toMatchObject({ words: 5, lines: 3 });
     expect(JSON.parse(readFileSync(summary.artifacts[0], 'utf8'))).toMatchObject({ words: 5 });
     const tasks = cli(['tasks', 'list', '--json'], { cwd });
-    expect(JSON.parse(tasks.stdout)).toEqual([expect.objectContaining({ skill: 'wordcount.count', state: 'succeeded' })]);
+    expect(JSON.parse(tasks.stdout)).toEqual([
+      expect.objectContaining({ skill: 'wordcount.count', state: 'succeeded' }),
+    ]);
     const status = JSON.parse(cli(['status', '--json'], { cwd }).stdout);
     expect(status.tasks.byState).toEqual({ succeeded: 1 });
-    const failed = cli(['run', 'count words in missing.txt', '--agents', example, '--json'], { cwd, env: { MAGNA_QUEUE_MAX_ATTEMPTS: '1' } });
+    const failed = cli(['run', 'count words in missing.txt', '--agents', example, '--json'], {
+      cwd,
+      env: { MAGNA_QUEUE_MAX_ATTEMPTS: '1' },
+    });
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.stdout).status).toBe('failed');
   });

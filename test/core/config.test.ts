@@ -18,8 +18,15 @@ describe('config', () => {
 
   it('layers file < environment < overrides', () => {
     const cwd = dir();
-    writeFileSync(join(cwd, 'magnatronic.config.json'), JSON.stringify({ queue: { leaseMs: 1111, pollMs: 7 }, server: { port: 9000 } }));
-    const config = loadConfig({ env: { MAGNA_QUEUE_LEASE_MS: '2222', MAGNA_SERVER_PORT: '9100' }, cwd, overrides: { server: { port: 9200 } } });
+    writeFileSync(
+      join(cwd, 'magnatronic.config.json'),
+      JSON.stringify({ queue: { leaseMs: 1111, pollMs: 7 }, server: { port: 9000 } }),
+    );
+    const config = loadConfig({
+      env: { MAGNA_QUEUE_LEASE_MS: '2222', MAGNA_SERVER_PORT: '9100' },
+      cwd,
+      overrides: { server: { port: 9200 } },
+    });
     expect(config.queue.pollMs).toBe(7);
     expect(config.queue.leaseMs).toBe(2222);
     expect(config.server.port).toBe(9200);
@@ -40,12 +47,14 @@ describe('config', () => {
   });
 
   it('refuses invalid values with every bad field named', () => {
-    expect(() => loadConfig({ env: { MAGNA_SERVER_PORT: 'eighty', MAGNA_LOG_LEVEL: 'loud' }, cwd: dir() })).toThrowError(
-      /server\.port.*log\.level|log\.level.*server\.port/,
-    );
+    expect(() =>
+      loadConfig({ env: { MAGNA_SERVER_PORT: 'eighty', MAGNA_LOG_LEVEL: 'loud' }, cwd: dir() }),
+    ).toThrowError(/server\.port.*log\.level|log\.level.*server\.port/);
   });
 
   it('refuses a config file that names a missing file', () => {
-    expect(() => loadConfig({ env: { MAGNA_CONFIG: 'nope.json' }, cwd: dir() })).toThrowError(/Cannot read config file/);
+    expect(() => loadConfig({ env: { MAGNA_CONFIG: 'nope.json' }, cwd: dir() })).toThrowError(
+      /Cannot read config file/,
+    );
   });
 });

@@ -94,12 +94,16 @@ export function queueContract(adapter: string, factory: StoreFactory): void {
     it('refuses a dependency on an unknown or failed task without storing anything', async () => {
       const { queue, close } = await setup();
       const ok = await queue.enqueue({ skill: 'alpha' });
-      await expect(queue.enqueueMany([{ skill: 'alpha' }, { skill: 'alpha', dependsOn: ['nope'] }])).rejects.toMatchObject({
+      await expect(
+        queue.enqueueMany([{ skill: 'alpha' }, { skill: 'alpha', dependsOn: ['nope'] }]),
+      ).rejects.toMatchObject({
         code: 'QUEUE_INVALID_TASK',
       });
       expect((await queue.list()).map((t) => t.id)).toEqual([ok.id]);
       await queue.cancel(ok.id);
-      await expect(queue.enqueue({ skill: 'alpha', dependsOn: [ok.id] })).rejects.toMatchObject({ code: 'QUEUE_INVALID_TASK' });
+      await expect(queue.enqueue({ skill: 'alpha', dependsOn: [ok.id] })).rejects.toMatchObject({
+        code: 'QUEUE_INVALID_TASK',
+      });
       await close();
     });
 
@@ -127,8 +131,12 @@ export function queueContract(adapter: string, factory: StoreFactory): void {
       const [second] = await queue.claim('new', allSkills());
       expect(second!.attempt).toBe(2);
       const stale = leaseOf(first!, 'old');
-      await expect(queue.complete(stale, 'late')).rejects.toSatisfy((e) => isMagnaError(e, 'QUEUE_LEASE_LOST'));
-      await expect(queue.fail(stale, { code: 'X', message: 'late' })).rejects.toSatisfy((e) => isMagnaError(e, 'QUEUE_LEASE_LOST'));
+      await expect(queue.complete(stale, 'late')).rejects.toSatisfy((e) =>
+        isMagnaError(e, 'QUEUE_LEASE_LOST'),
+      );
+      await expect(queue.fail(stale, { code: 'X', message: 'late' })).rejects.toSatisfy((e) =>
+        isMagnaError(e, 'QUEUE_LEASE_LOST'),
+      );
       await queue.complete(leaseOf(second!, 'new'), 'fresh');
       expect((await queue.get(second!.id))!.output).toBe('fresh');
       await close();
@@ -142,7 +150,10 @@ export function queueContract(adapter: string, factory: StoreFactory): void {
         const [claimed] = await queue.claim('w', allSkills());
         expect(claimed!.attempt).toBe(attempt);
         const failedAt = clock.now();
-        const after = await queue.fail(leaseOf(claimed!), { code: 'QUEUE_HANDLER_FAILED', message: `try ${attempt}` });
+        const after = await queue.fail(leaseOf(claimed!), {
+          code: 'QUEUE_HANDLER_FAILED',
+          message: `try ${attempt}`,
+        });
         if (attempt < 3) {
           expect(after.state).toBe('queued');
           delays.push(after.runAt - failedAt);
@@ -157,8 +168,16 @@ export function queueContract(adapter: string, factory: StoreFactory): void {
       expect(delays).toEqual([750, 1500]);
       const types = events.filter((e) => 'taskId' in e.data && e.data.taskId === task.id).map((e) => e.type);
       expect(types).toEqual([
-        'task:queued', 'task:started', 'task:failed', 'task:retrying', 'task:started', 'task:failed', 'task:retrying',
-        'task:started', 'task:failed', 'task:dead',
+        'task:queued',
+        'task:started',
+        'task:failed',
+        'task:retrying',
+        'task:started',
+        'task:failed',
+        'task:retrying',
+        'task:started',
+        'task:failed',
+        'task:dead',
       ]);
       const redriven = await queue.redrive(task.id);
       expect(redriven).toMatchObject({ state: 'queued', attempt: 0 });
@@ -170,7 +189,10 @@ export function queueContract(adapter: string, factory: StoreFactory): void {
       const { queue, close } = await setup();
       await queue.enqueue({ skill: 'alpha', maxAttempts: 5 });
       const [claimed] = await queue.claim('w', allSkills());
-      const after = await queue.fail(leaseOf(claimed!), { code: 'QUEUE_OUTPUT_INVALID', message: 'bad output' });
+      const after = await queue.fail(leaseOf(claimed!), {
+        code: 'QUEUE_OUTPUT_INVALID',
+        message: 'bad output',
+      });
       expect(after.state).toBe('dead');
       await close();
     });
@@ -197,7 +219,9 @@ export function queueContract(adapter: string, factory: StoreFactory): void {
       const [claimed] = await queue.claim('w', new Map([['alpha', 1]]));
       expect((await queue.cancel(queued.id, 'not needed')).cancelReason).toBe('not needed');
       expect((await queue.cancel(running.id)).state).toBe('cancelled');
-      await expect(queue.complete(leaseOf(claimed!), 'x')).rejects.toSatisfy((e) => isMagnaError(e, 'QUEUE_LEASE_LOST'));
+      await expect(queue.complete(leaseOf(claimed!), 'x')).rejects.toSatisfy((e) =>
+        isMagnaError(e, 'QUEUE_LEASE_LOST'),
+      );
       await expect(queue.cancel(running.id)).rejects.toSatisfy((e) => isMagnaError(e, 'QUEUE_TASK_STATE'));
       await expect(queue.cancel('missing')).rejects.toSatisfy((e) => isMagnaError(e, 'NOT_FOUND'));
       await close();
@@ -210,7 +234,10 @@ export function queueContract(adapter: string, factory: StoreFactory): void {
       let lowStarted = false;
       // Twice as much high-priority work arrives as can run: without aging, low would never run.
       for (let tick = 0; tick < 40 && !lowStarted; tick++) {
-        await queue.enqueueMany([{ skill: 'alpha', priority: 9 }, { skill: 'alpha', priority: 9 }]);
+        await queue.enqueueMany([
+          { skill: 'alpha', priority: 9 },
+          { skill: 'alpha', priority: 9 },
+        ]);
         const [claimed] = await queue.claim('w', allSkills(), 1);
         if (claimed!.id === low.id) lowStarted = true;
         else {
@@ -227,7 +254,9 @@ export function queueContract(adapter: string, factory: StoreFactory): void {
     });
 
     it('enforces a per-skill concurrency limit and rate limit across workers', async () => {
-      const { queue, clock, close } = await setup({ skillLimits: { alpha: { concurrency: 2 }, beta: { perSecond: 3 } } });
+      const { queue, clock, close } = await setup({
+        skillLimits: { alpha: { concurrency: 2 }, beta: { perSecond: 3 } },
+      });
       await queue.enqueueMany([...Array(5)].map(() => ({ skill: 'alpha' })));
       await queue.enqueueMany([...Array(5)].map(() => ({ skill: 'beta' })));
       const w1 = await queue.claim('w1', new Map([['alpha', 10]]));
@@ -256,7 +285,9 @@ export function queueContract(adapter: string, factory: StoreFactory): void {
       const child = (await queue.get('child-1'))!;
       expect(child).toMatchObject({ parentId: parent.id, state: 'queued' });
       const effects = await queue.store.effects({ taskId: parent.id });
-      expect(effects).toEqual([expect.objectContaining({ kind: 'email', key: `send:${parent.id}`, payload: { to: 'a@b.c' } })]);
+      expect(effects).toEqual([
+        expect.objectContaining({ kind: 'email', key: `send:${parent.id}`, payload: { to: 'a@b.c' } }),
+      ]);
       await close();
     });
 
@@ -287,7 +318,9 @@ export function queueContract(adapter: string, factory: StoreFactory): void {
       for (const [spec, code] of bad) {
         await expect(queue.enqueue(spec as never), JSON.stringify(spec)).rejects.toMatchObject({ code });
       }
-      const invalidInput = await queue.enqueue({ skill: 'alpha', input: { n: 'x' } }).catch((e: unknown) => e);
+      const invalidInput = await queue
+        .enqueue({ skill: 'alpha', input: { n: 'x' } })
+        .catch((e: unknown) => e);
       expect(invalidInput).toMatchObject({ details: { issues: [expect.objectContaining({ path: 'n' })] } });
       expect((await queue.list()).map((t) => t.id)).toEqual([kept.id]);
       await close();

@@ -26,13 +26,21 @@ export async function makeHarness(
   const { store, close } = await factory();
   const catalog = new SkillCatalog();
   for (const name of SKILLS) {
-    catalog.register({ name, description: name, input: z.object({ n: z.number().int().optional() }).strict(), output: z.unknown() });
+    catalog.register({
+      name,
+      description: name,
+      input: z.object({ n: z.number().int().optional() }).strict(),
+      output: z.unknown(),
+    });
   }
   const hub = new EventHub();
   const events: AnyEvent[] = [];
   hub.onAny((event) => events.push(event));
   const clock = new ManualClock();
-  const config = loadConfig({ env: {}, overrides: { queue: { backoffBaseMs: 1000, backoffMaxMs: 60_000, ...queueOverrides } } });
+  const config = loadConfig({
+    env: {},
+    overrides: { queue: { backoffBaseMs: 1000, backoffMaxMs: 60_000, ...queueOverrides } },
+  });
   const queue = new TaskQueue(store, catalog, hub, config.queue, clock, () => 0.5);
   return { queue, clock, events, close };
 }

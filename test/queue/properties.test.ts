@@ -23,7 +23,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     deps: fc.array(fc.nat(12), { maxLength: 3 }),
     maxAttempts: fc.integer({ min: 1, max: 2 }),
   }),
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('claim' as const), worker: fc.nat(2), limit: fc.integer({ min: 1, max: 4 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('claim' as const),
+      worker: fc.nat(2),
+      limit: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('complete' as const), pick: fc.nat(20) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('fail' as const), pick: fc.nat(20) }) },
   fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat(50) }),
@@ -40,10 +47,15 @@ describe('queue invariants (property-based)', () => {
   it('hold under random operation sequences', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 80 }), async (ops) => {
-        const h = await makeHarness(async () => {
-          const db = openSqlite(':memory:');
-          return { store: new SqliteQueueStore(db), close: async () => db.close() };
-        }, { leaseMs: 2000, backoffBaseMs: 500 });
+        const h = await makeHarness(
+          async () => {
+            const db = openSqlite(':memory:');
+            return { store: new SqliteQueueStore(db), close: async () => {
+        db.close();
+      } };
+          },
+          { leaseMs: 2000, backoffBaseMs: 500 },
+        );
         const ids: string[] = [];
         const held: Lease[] = [];
         const staleLeases: Lease[] = [];
@@ -53,7 +65,12 @@ describe('queue invariants (property-based)', () => {
             if (o.kind === 'enqueue') {
               const deps = [...new Set(o.deps.filter((d) => d < ids.length).map((d) => ids[d]!))];
               const task = await h.queue
-                .enqueue({ skill: SKILLS[o.skill]!, priority: o.priority, dependsOn: deps, maxAttempts: o.maxAttempts })
+                .enqueue({
+                  skill: SKILLS[o.skill]!,
+                  priority: o.priority,
+                  dependsOn: deps,
+                  maxAttempts: o.maxAttempts,
+                })
                 .catch((e: unknown) => {
                   // Depending on a dead or cancelled task is refused; anything else is a bug.
                   expect(isMagnaError(e, 'QUEUE_INVALID_TASK')).toBe(true);
@@ -67,7 +84,8 @@ describe('queue invariants (property-based)', () => {
                 expect(claimedAttempts.has(key), 'an attempt is claimed once').toBe(false);
                 claimedAttempts.add(key);
                 expect(task.attempt).toBeLessThanOrEqual(task.maxAttempts);
-                for (const parent of task.dependsOn) expect((await h.queue.get(parent))!.state).toBe('succeeded');
+                for (const parent of task.dependsOn)
+                  expect((await h.queue.get(parent))!.state).toBe('succeeded');
                 held.push({ taskId: task.id, attempt: task.attempt, workerId: `w${o.worker}` });
               }
             } else if (o.kind === 'complete' || o.kind === 'fail') {
@@ -85,12 +103,17 @@ describe('queue invariants (property-based)', () => {
               staleLeases.push(lease);
             } else if (o.kind === 'cancel') {
               const id = ids[o.pick % Math.max(1, ids.length)];
-              if (id) await h.queue.cancel(id).catch((e: unknown) => expect(isMagnaError(e, 'QUEUE_TASK_STATE')).toBe(true));
+              if (id)
+                await h.queue
+                  .cancel(id)
+                  .catch((e: unknown) => expect(isMagnaError(e, 'QUEUE_TASK_STATE')).toBe(true));
             } else if (o.kind === 'stale') {
               const lease = staleLeases[o.pick % Math.max(1, staleLeases.length)];
               if (lease) {
                 const result = await h.queue.complete(lease, 'late').catch((e: unknown) => e);
-                expect(isMagnaError(result, 'QUEUE_LEASE_LOST'), 'a settled lease never settles again').toBe(true);
+                expect(isMagnaError(result, 'QUEUE_LEASE_LOST'), 'a settled lease never settles again').toBe(
+                  true,
+                );
               }
             } else {
               h.clock.advance(o.ms);

@@ -4,5 +4,7 @@ import { queueContract } from './contract.js';
 
 queueContract('sqlite', async () => {
   const db = openSqlite(':memory:');
-  return { store: new SqliteQueueStore(db), close: async () => db.close() };
+  return { store: new SqliteQueueStore(db), close: async () => {
+        db.close();
+      } };
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineAgent, defineSkill } from '../../src/agents/sdk.js';
+import { type AgentDefinition, defineAgent, defineSkill } from '../../src/agents/sdk.js';
 import type { PlanTemplate } from '../../src/orchestrator/plan.js';
 import { testSystem, until } from '../support/system.js';
 
@@ -9,7 +9,7 @@ afterEach(async () => {
   while (disposers.length) await disposers.pop()!();
 });
 
-async function setup(agents: Parameters<typeof testSystem>[0]['agents'], extra: Parameters<typeof testSystem>[0] = {}) {
+async function setup(agents: AgentDefinition[], extra: Parameters<typeof testSystem>[0] = {}) {
   const system = await testSystem({ agents, ...extra });
   disposers.push(() => system.dispose());
   return system;
@@ -30,21 +30,27 @@ const workSkills = new Map<string, ReturnType<typeof defineSkill>>();
 function worker(name: string, concurrency: number, delayMs = 20) {
   const key = `${delayMs}`;
   if (!workSkills.has(key)) workSkills.set(key, workSkill(delayMs));
-  return defineAgent({ name, role: 'worker', description: 'test worker', concurrency, skills: [workSkills.get(key)!] });
+  return defineAgent({
+    name,
+    role: 'worker',
+    description: 'test worker',
+    concurrency,
+    skills: [workSkills.get(key)!],
+  });
 }
 
 function workSkill(delayMs: number) {
   return defineSkill({
-        name: 'work',
-        description: 'sleeps then returns its input',
-        input: z.object({ n: z.number() }),
-        output: z.object({ n: z.number(), by: z.string() }),
-        async handler(input, ctx) {
-          ctx.logger.info('start');
-          await sleep(delayMs, ctx.signal);
-          return { n: input.n, by: ctx.agent.name };
-        },
-      });
+    name: 'work',
+    description: 'sleeps then returns its input',
+    input: z.object({ n: z.number() }),
+    output: z.object({ n: z.number(), by: z.string() }),
+    async handler(input, ctx) {
+      ctx.logger.info('start');
+      await sleep(delayMs, ctx.signal);
+      return { n: input.n, by: ctx.agent.name };
+    },
+  });
 }
 
 describe('agent node', () => {
@@ -57,7 +63,9 @@ describe('agent node', () => {
       peak = Math.max(peak, running);
     });
     system.events.on('task:succeeded', () => running--);
-    const tasks = await system.queue.enqueueMany([...Array(12)].map((_, n) => ({ skill: 'work', input: { n } })));
+    const tasks = await system.queue.enqueueMany(
+      [...Array(12)].map((_, n) => ({ skill: 'work', input: { n } })),
+    );
     const node = system.createNode();
     await node.start();
     await until(async () => (await system.queue.list({ state: 'succeeded', limit: 100 })).length === 12);
@@ -141,8 +149,22 @@ describe('agent node', () => {
       role: 'worker',
       description: '',
       skills: [
-        defineSkill({ name: 'lie', description: '', input: z.object({}), output: z.number(), handler: async () => 'not a number' as never }),
-        defineSkill({ name: 'throw', description: '', input: z.object({}), output: z.null(), handler: async () => { throw new Error('kaput'); } }),
+        defineSkill({
+          name: 'lie',
+          description: '',
+          input: z.object({}),
+          output: z.number(),
+          handler: async () => 'not a number' as never,
+        }),
+        defineSkill({
+          name: 'throw',
+          description: '',
+          input: z.object({}),
+          output: z.null(),
+          handler: async () => {
+            throw new Error('kaput');
+          },
+        }),
       ],
     });
     const system = await setup([bad]);
@@ -152,14 +174,22 @@ describe('agent node', () => {
     await node.start();
     await until(async () => (await system.queue.list({ state: 'dead' })).length === 2);
     await node.stop();
-    expect(await system.queue.get(lie.id)).toMatchObject({ attempt: 1, lastError: { code: 'QUEUE_OUTPUT_INVALID' } });
-    expect(await system.queue.get(thrower.id)).toMatchObject({ attempt: 2, lastError: { code: 'QUEUE_HANDLER_FAILED', message: 'kaput' } });
+    expect(await system.queue.get(lie.id)).toMatchObject({
+      attempt: 1,
+      lastError: { code: 'QUEUE_OUTPUT_INVALID' },
+    });
+    expect(await system.queue.get(thrower.id)).toMatchObject({
+      attempt: 2,
+      lastError: { code: 'QUEUE_HANDLER_FAILED', message: 'kaput' },
+    });
   });
 
   it('on stop, lets in-flight work finish within the grace period and releases the rest unharmed', async () => {
-    const system = await setup([worker('quick', 1, 50), worker('slow', 1, 60_000)].map((a, i) =>
-      i === 0 ? a : { ...a, skills: [{ ...a.skills[0]!, name: 'long' }] },
-    ));
+    const system = await setup(
+      [worker('quick', 1, 50), worker('slow', 1, 60_000)].map((a, i) =>
+        i === 0 ? a : { ...a, skills: [{ ...a.skills[0]!, name: 'long' }] },
+      ),
+    );
     const quick = await system.queue.enqueue({ skill: 'work', input: { n: 1 } });
     const long = await system.queue.enqueue({ skill: 'long', input: { n: 2 } });
     const node = system.createNode();
@@ -211,7 +241,10 @@ describe('missions', () => {
         output: z.object({ total: z.number() }),
         async handler({ fail }, ctx) {
           if (fail) throw new Error('asked to fail');
-          const total = Object.values(ctx.upstream).reduce<number>((s, o) => s + (o as { value: number }).value, 0);
+          const total = Object.values(ctx.upstream).reduce<number>(
+            (s, o) => s + (o as { value: number }).value,
+            0,
+          );
           await ctx.writeArtifact('total.txt', String(total));
           ctx.enqueue({ skill: 'emit', input: { value: total } });
           return { total };
@@ -231,7 +264,13 @@ describe('missions', () => {
         steps: [
           { key: 'a', skill: 'emit', input: { value: a } },
           { key: 'b', skill: 'emit', input: { value: b } },
-          { key: 'total', skill: 'sum', input: { fail: options.fail === true }, dependsOn: ['a', 'b'], maxAttempts: 1 },
+          {
+            key: 'total',
+            skill: 'sum',
+            input: { fail: options.fail === true },
+            dependsOn: ['a', 'b'],
+            maxAttempts: 1,
+          },
           { key: 'after', skill: 'emit', input: { value: 0 }, dependsOn: ['total'] },
         ],
       };
@@ -241,7 +280,12 @@ describe('missions', () => {
   it('plans a goal into a DAG, passes upstream outputs by step key, and derives the status', async () => {
     const system = await setup([chain], { templates: [template] });
     const mission = await system.missions.create('sum 2 and 40');
-    expect((await system.missions.get(mission.id)).tasks.map((t) => t.step)).toEqual(['a', 'b', 'total', 'after']);
+    expect((await system.missions.get(mission.id)).tasks.map((t) => t.step)).toEqual([
+      'a',
+      'b',
+      'total',
+      'after',
+    ]);
     const node = system.createNode();
     await node.start();
     await until(async () => (await system.missions.get(mission.id)).status !== 'running');
@@ -251,7 +295,9 @@ describe('missions', () => {
     expect(results.steps.total!.output).toEqual({ total: 42 });
     expect(results.artifacts).toEqual([expect.stringMatching(/total\.txt$/)]);
     // The child enqueued by the `sum` handler belongs to the mission and ran too.
-    await until(async () => (await system.queue.list({ missionId: mission.id, state: 'succeeded' })).length === 5);
+    await until(
+      async () => (await system.queue.list({ missionId: mission.id, state: 'succeeded' })).length === 5,
+    );
     await node.stop();
   });
 
@@ -265,15 +311,61 @@ describe('missions', () => {
     const view = await system.missions.get(mission.id);
     expect(view.status).toBe('failed');
     expect(view.tasks.find((t) => t.step === 'after')!.state).toBe('cancelled');
-    expect((await system.missions.results(mission.id)).steps.total!.error).toMatchObject({ message: 'asked to fail' });
+    expect((await system.missions.results(mission.id)).steps.total!.error).toMatchObject({
+      message: 'asked to fail',
+    });
   });
 
   it('refuses a goal no template matches, and a plan that is not a DAG', async () => {
-    const broken: PlanTemplate = { ...template, name: 'broken', matches: (g) => g === 'broken', plan: () => ({ template: 'broken', steps: [{ key: 'x', skill: 'emit', input: { value: 1 }, dependsOn: ['y'] }] }) };
+    const broken: PlanTemplate = {
+      ...template,
+      name: 'broken',
+      matches: (g) => g === 'broken',
+      plan: () => ({
+        template: 'broken',
+        steps: [{ key: 'x', skill: 'emit', input: { value: 1 }, dependsOn: ['y'] }],
+      }),
+    };
     const system = await setup([chain], { templates: [template, broken] });
     await expect(system.missions.create('make coffee')).rejects.toMatchObject({ code: 'MISSION_NO_PLANNER' });
     await expect(system.missions.create('broken')).rejects.toMatchObject({ code: 'MISSION_PLAN_INVALID' });
-    await expect(system.missions.create('sum 1 and 2', {}).then((m) => system.missions.cancel(m.id))).resolves.toMatchObject({ status: 'cancelled' });
+    await expect(
+      system.missions.create('sum 1 and 2', {}).then((m) => system.missions.cancel(m.id)),
+    ).resolves.toMatchObject({ status: 'cancelled' });
     expect((await system.missions.list()).length).toBe(1);
+  });
+});
+
+describe('agents on the bus', () => {
+  it('serves requests to an agent and its role through its message handler, and messages from skills', async () => {
+    const echo = defineAgent({
+      name: 'echo',
+      role: 'helper',
+      description: '',
+      skills: [
+        defineSkill({
+          name: 'ask-echo',
+          description: 'asks the echo role over the bus',
+          input: z.object({ text: z.string() }),
+          output: z.unknown(),
+          async handler({ text }, ctx) {
+            const reply = await ctx.bus.request('role:helper', { text });
+            return reply.body;
+          },
+        }),
+      ],
+      async onMessage(message) {
+        return { echoed: (message.body as { text: string }).text.toUpperCase() };
+      },
+    });
+    const system = await setup([echo]);
+    const node = system.createNode();
+    await node.start();
+    const reply = await system.bus.messagingFor('tester').request('agent:echo', { text: 'hi' });
+    expect(reply).toMatchObject({ performative: 'inform', sender: 'echo', body: { echoed: 'HI' } });
+    const task = await system.queue.enqueue({ skill: 'ask-echo', input: { text: 'via skill' } });
+    await until(async () => (await system.queue.get(task.id))!.state === 'succeeded');
+    expect((await system.queue.get(task.id))!.output).toEqual({ echoed: 'VIA SKILL' });
+    await node.stop();
   });
 });

@@ -16,7 +16,9 @@ describe('sqlite store migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
     const again = openSqlite(path);
-    expect(again.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: sqliteMigrations.length });
+    expect(again.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({
+      n: sqliteMigrations.length,
+    });
     again.close();
   });
 
@@ -28,7 +30,9 @@ describe('sqlite store migrations', () => {
     raw.close();
     expect(() => openSqlite(path)).toThrowError(expect.objectContaining({ code: 'STORE_SCHEMA_TOO_NEW' }));
     const check = new Database(path);
-    expect((check.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(999);
+    expect((check.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(
+      999,
+    );
     check.close();
   });
 
@@ -38,7 +42,9 @@ describe('sqlite store migrations', () => {
       { version: 1, name: 'ok', sql: 'CREATE TABLE a (x INTEGER);' },
       { version: 2, name: 'broken', sql: 'CREATE TABLE b (x INTEGER); INSERT INTO missing VALUES (1);' },
     ];
-    expect(() => migrate(db, broken)).toThrowError(expect.objectContaining({ code: 'STORE_MIGRATION_FAILED' }));
+    expect(() => migrate(db, broken)).toThrowError(
+      expect.objectContaining({ code: 'STORE_MIGRATION_FAILED' }),
+    );
     expect(schemaVersion(db)).toBe(1);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'b'").get()).toBeUndefined();
   });

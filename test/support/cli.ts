@@ -8,12 +8,16 @@ const TSX = pathToFileURL(resolve(ROOT, 'node_modules/tsx/dist/loader.mjs')).hre
 
 /** Runs `magnatronic <args>` from source in a child process and returns what it printed. */
 export function cli(args: string[], options: { cwd: string; env?: Record<string, string> }) {
-  const result = spawnSync(process.execPath, ['--import', TSX, resolve(ROOT, 'test/support/cli-entry.ts'), ...args], {
-    cwd: options.cwd,
-    env: { ...process.env, MAGNA_LOG_LEVEL: 'silent', ...options.env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', TSX, resolve(ROOT, 'test/support/cli-entry.ts'), ...args],
+    {
+      cwd: options.cwd,
+      env: { ...process.env, MAGNA_LOG_LEVEL: 'silent', ...options.env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AgentDefinition } from '../../src/agents/sdk.js';
 import type { ConfigInput } from '../../src/core/config.js';
 import { type OpenSystemOptions, openSystem, type System } from '../../src/runtime/system.js';
-import type { AgentDefinition } from '../../src/agents/sdk.js';
 
 /** A system on a fresh temporary home, with fast timings suited to tests. */
 export async function testSystem(
-  options: Omit<OpenSystemOptions, 'overrides'> & { overrides?: ConfigInput; agents?: AgentDefinition[] } = {},
+  options: Omit<OpenSystemOptions, 'overrides'> & {
+    overrides?: ConfigInput;
+    agents?: AgentDefinition[];
+  } = {},
 ): Promise<System & { home: string; dispose(): Promise<void> }> {
   const home = mkdtempSync(join(tmpdir(), 'magna-test-'));
   const system = await openSystem({
@@ -17,7 +20,14 @@ export async function testSystem(
       home,
       log: { level: 'silent' },
       ...options.overrides,
-      queue: { pollMs: 10, heartbeatMs: 100, leaseMs: 2000, backoffBaseMs: 20, backoffMaxMs: 100, ...options.overrides?.queue },
+      queue: {
+        pollMs: 10,
+        heartbeatMs: 100,
+        leaseMs: 2000,
+        backoffBaseMs: 20,
+        backoffMaxMs: 100,
+        ...options.overrides?.queue,
+      },
       node: { shutdownGraceMs: 2000, ...options.overrides?.node },
     },
   });
@@ -30,7 +40,11 @@ export async function testSystem(
   });
 }
 
-export async function until(predicate: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function until(
+  predicate: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

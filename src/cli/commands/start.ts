@@ -6,7 +6,9 @@ import { loadAgentModules } from '../load-agents.js';
 export function register(program: Command): void {
   program
     .command('start')
-    .description('Run a node with the built-in agents in the foreground on the embedded store (Ctrl-C or SIGTERM drains and stops).')
+    .description(
+      'Run a node with the built-in agents in the foreground on the embedded store (Ctrl-C or SIGTERM drains and stops).',
+    )
     .option('--agents <modules...>', 'also host the agents exported by these ES modules')
     .option('--no-api', 'do not serve the HTTP API beside the agents')
     .action(async (_opts, command: Command) => {
@@ -22,7 +24,12 @@ export function register(program: Command): void {
       await node.start();
       const api = null as { url: string; close(): Promise<void> } | null;
       system.logger.info(
-        { nodeId: node.id, agents: system.agentDefinitions.map((a) => a.name), home: system.config.home, api: api?.url },
+        {
+          nodeId: node.id,
+          agents: system.agentDefinitions.map((a) => a.name),
+          home: system.config.home,
+          api: api?.url,
+        },
         'node started',
       );
       await new Promise<void>((resolve) => {

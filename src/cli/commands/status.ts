@@ -22,15 +22,26 @@ export function register(program: Command): void {
           schemaVersion: schemaVersion(system.db),
           tasks: { byState, bySkill: counts },
           agents: { total: agents.length, up: agents.filter((a) => a.status !== 'down').length },
-          recentMissions: missions.map((m) => ({ id: m.id, goal: m.goal, status: m.status, createdAt: m.createdAt })),
+          recentMissions: missions.map((m) => ({
+            id: m.id,
+            goal: m.goal,
+            status: m.status,
+            createdAt: m.createdAt,
+          })),
         };
         output(opts, status, () =>
           [
             `home      ${status.home} (schema v${status.schemaVersion})`,
-            `tasks     ${Object.entries(byState).map(([s, n]) => `${s} ${n}`).join(', ') || 'none'}`,
+            `tasks     ${
+              Object.entries(byState)
+                .map(([s, n]) => `${s} ${n}`)
+                .join(', ') || 'none'
+            }`,
             `agents    ${status.agents.up} up of ${status.agents.total} registered`,
             'missions',
-            ...(missions.length === 0 ? ['  none yet'] : missions.map((m) => `  ${m.id}  ${m.status.padEnd(9)} ${m.goal}`)),
+            ...(missions.length === 0
+              ? ['  none yet']
+              : missions.map((m) => `  ${m.id}  ${m.status.padEnd(9)} ${m.goal}`)),
           ].join('\n'),
         );
       });

@@ -17,7 +17,9 @@ export function register(program: Command): void {
     .option('--limit <n>', 'at most this many (default 50)', '50')
     .option('--json', 'print JSON')
     .action(async (_o, command: Command) => {
-      const opts = command.optsWithGlobals<GlobalOptions & { state?: string; skill?: string; mission?: string; limit: string }>();
+      const opts = command.optsWithGlobals<
+        GlobalOptions & { state?: string; skill?: string; mission?: string; limit: string }
+      >();
       if (opts.state && !STATES.includes(opts.state as TaskState)) {
         throw new MagnaError('INVALID_ARGUMENT', `--state must be one of ${STATES.join(', ')}.`);
       }
@@ -74,6 +76,7 @@ export function register(program: Command): void {
 }
 
 function line(task: Task): string {
-  const error = task.lastError && task.state !== 'succeeded' ? `  ${task.lastError.code}: ${task.lastError.message}` : '';
+  const error =
+    task.lastError && task.state !== 'succeeded' ? `  ${task.lastError.code}: ${task.lastError.message}` : '';
   return `${task.id.padEnd(40)} ${task.skill.padEnd(22)} ${task.state.padEnd(9)} p${task.priority} attempt ${task.attempt}/${task.maxAttempts}${error}`;
 }

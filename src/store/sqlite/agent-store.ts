@@ -33,7 +33,8 @@ export class SqliteAgentRegistry implements AgentRegistry {
 
   constructor(private readonly db: SqliteDatabase) {
     this.s = {
-      upsert: db.prepare(`INSERT INTO agents (id, name, role, node_id, skills, concurrency, status, load, started_at, heartbeat_at)
+      upsert:
+        db.prepare(`INSERT INTO agents (id, name, role, node_id, skills, concurrency, status, load, started_at, heartbeat_at)
         VALUES (@id, @name, @role, @nodeId, @skills, @concurrency, @status, @load, @startedAt, @heartbeatAt)
         ON CONFLICT(id) DO UPDATE SET role = excluded.role, skills = excluded.skills, concurrency = excluded.concurrency,
           status = excluded.status, load = excluded.load, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at`),
@@ -42,8 +43,12 @@ export class SqliteAgentRegistry implements AgentRegistry {
           load = @load, heartbeat_at = @now WHERE id = @id RETURNING status`),
       list: db.prepare('SELECT * FROM agents ORDER BY name, node_id'),
       get: db.prepare('SELECT * FROM agents WHERE id = ?'),
-      drain: db.prepare(`UPDATE agents SET status = 'draining' WHERE id = ? AND status != 'down' RETURNING *`),
-      stale: db.prepare(`UPDATE agents SET status = 'down', load = 0 WHERE heartbeat_at < ? AND status != 'down'`),
+      drain: db.prepare(
+        `UPDATE agents SET status = 'draining' WHERE id = ? AND status != 'down' RETURNING *`,
+      ),
+      stale: db.prepare(
+        `UPDATE agents SET status = 'down', load = 0 WHERE heartbeat_at < ? AND status != 'down'`,
+      ),
       nodeDown: db.prepare(`UPDATE agents SET status = 'down', load = 0, heartbeat_at = ? WHERE node_id = ?`),
     };
   }
@@ -52,7 +57,10 @@ export class SqliteAgentRegistry implements AgentRegistry {
     this.s.upsert.run({ ...record, skills: JSON.stringify(record.skills) });
   }
 
-  async heartbeat(updates: Array<{ id: string; status: AgentStatus; load: number }>, now: number): Promise<string[]> {
+  async heartbeat(
+    updates: Array<{ id: string; status: AgentStatus; load: number }>,
+    now: number,
+  ): Promise<string[]> {
     return this.db.transaction(() => {
       const draining: string[] = [];
       for (const update of updates) {

@@ -13,14 +13,21 @@ export type SqliteDatabase = Database.Database;
  * transaction across a killed process (the WAL is in the OS cache) and only risks the last
  * commits on a power cut, for roughly 10x cheaper commits than FULL.
  */
-export function openSqlite(path: string, migrations: readonly Migration[] = sqliteMigrations): SqliteDatabase {
+export function openSqlite(
+  path: string,
+  migrations: readonly Migration[] = sqliteMigrations,
+): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: SqliteDatabase;
   try {
     db = new Database(path);
     db.pragma('journal_mode = WAL');
   } catch (cause) {
-    throw new MagnaError('STORE_CORRUPT', `Cannot open ${path} as a SQLite database: ${(cause as Error).message}`, { cause });
+    throw new MagnaError(
+      'STORE_CORRUPT',
+      `Cannot open ${path} as a SQLite database: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
@@ -63,9 +70,13 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): v
     } catch (cause) {
       const error = toMagnaError(cause, 'STORE_MIGRATION_FAILED');
       if (error.code === 'STORE_FULL') throw error;
-      throw new MagnaError('STORE_MIGRATION_FAILED', `Migration ${migration.version} (${migration.name}) failed: ${(cause as Error).message}`, {
-        cause,
-      });
+      throw new MagnaError(
+        'STORE_MIGRATION_FAILED',
+        `Migration ${migration.version} (${migration.name}) failed: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
     }
   }
 }

@@ -34,7 +34,9 @@ export class SqliteMissionStore implements MissionStore {
         VALUES (@id, @goal, @template, @options, @status, @createdAt)`),
       delete: db.prepare('DELETE FROM missions WHERE id = ?'),
       get: db.prepare('SELECT * FROM missions WHERE id = ?'),
-      finish: db.prepare(`UPDATE missions SET status = ?, result = ?, finished_at = ? WHERE id = ? AND status = 'running'`),
+      finish: db.prepare(
+        `UPDATE missions SET status = ?, result = ?, finished_at = ? WHERE id = ? AND status = 'running'`,
+      ),
     };
   }
 
@@ -67,7 +69,12 @@ export class SqliteMissionStore implements MissionStore {
     return (this.db.prepare(sql).all(...params) as MissionRow[]).map(toMission);
   }
 
-  async finish(id: string, status: Exclude<MissionStatus, 'running'>, result: MissionResult, now: number): Promise<boolean> {
+  async finish(
+    id: string,
+    status: Exclude<MissionStatus, 'running'>,
+    result: MissionResult,
+    now: number,
+  ): Promise<boolean> {
     return this.s.finish.run(status, JSON.stringify(result), now, id).changes > 0;
   }
 }

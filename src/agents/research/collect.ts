@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { MagnaError } from '../../core/errors.js';
+import { collect } from '../../research/collect/index.js';
+import type { CollectLimits } from '../../research/types.js';
+import { defineSkill } from '../sdk.js';
+
+/** `research.collect`: crawls URLs and reads local paths; writes the corpus as `corpus.json`. */
+export const limitsSchema = z
+  .object({
+    maxPages: z.number().int().positive().max(10_000),
+    maxDepth: z.number().int().min(0).max(20),
+    fetchTimeoutMs: z.number().int().positive(),
+    maxBytes: z.number().int().positive(),
+    maxRedirects: z.number().int().min(0).max(50),
+    perHostConcurrency: z.number().int().positive().max(64),
+    perHostDelayMs: z.number().int().min(0),
+    sameSite: z.boolean(),
+  })
+  .partial();
+
+export const collectInput = z.object({
+  topic: z.string().min(1).max(500),
+  sources: z.array(z.string().min(1).max(4096)).max(1000),
+  limits: limitsSchema.optional(),
+});
+
+export const collectOutput = z.object({
+  topic: z.string(),
+  corpusPath: z.string(),
+  collected: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  durationMs: z.number(),
+});
+
+export const collectSkill = defineSkill({
+  name: 'research.collect',
+  description:
+    'Collects web pages (robots.txt, politeness, limits) and local files into a corpus of sources.',
+  input: collectInput,
+  output: collectOutput,
+  async handler(input, ctx) {
+    if (input.sources.length === 0) {
+      throw new MagnaError(
+        'RESEARCH_NO_SOURCES',
+        'A research mission needs at least one URL or path in --sources.',
+      );
+    }
+    const limits: CollectLimits = { ...ctx.config.research, ...input.limits };
+    let seen = 0;
+    const corpus = await collect({
+      topic: input.topic,
+      sources: input.sources,
+      limits,
+      userAgent: ctx.config.research.userAgent,
+      signal: ctx.signal,
+      onSource(source) {
+        seen++;
+        ctx.logger.debug(
+          { url: source.url, status: source.status, reason: source.reason },
+          'research: source',
+        );
+        ctx
+          .progress(Math.min(0.95, seen / Math.max(1, limits.maxPages)), `${seen} sources`)
+          .catch(() => undefined);
+      },
+    });
+    const corpusPath = await ctx.writeArtifact('corpus.json', `${JSON.stringify(corpus, null, 2)}\n`);
+    ctx.logger.info({ ...corpus.stats, corpusPath }, 'research: collection finished');
+    return {
+      topic: corpus.topic,
+      corpusPath,
+      collected: corpus.stats.collected,
+      failed: corpus.stats.failed,
+      skipped: corpus.stats.skipped,
+      durationMs: corpus.stats.durationMs,
+    };
+  },
+});

@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+import { MagnaError } from '../../core/errors.js';
+import type { Analysis } from '../../research/analyze/types.js';
+import type { Corpus } from '../../research/types.js';
+
+/** Loads the JSON artifacts the research skills hand to each other, with coded errors. */
+async function readJson(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new MagnaError('NOT_FOUND', `The ${what} file ${path} cannot be read.`, {
+      cause,
+      details: { path },
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new MagnaError('INVALID_ARGUMENT', `The ${what} file ${path} is not valid JSON.`, {
+      cause,
+      details: { path },
+    });
+  }
+}
+
+export async function readCorpus(path: string): Promise<Corpus> {
+  const value = (await readJson(path, 'corpus')) as Partial<Corpus>;
+  if (!Array.isArray(value?.sources) || typeof value.topic !== 'string') {
+    throw new MagnaError('INVALID_ARGUMENT', `The corpus file ${path} has no sources list.`, {
+      details: { path },
+    });
+  }
+  return value as Corpus;
+}
+
+export async function readAnalysis(path: string): Promise<Analysis> {
+  const value = (await readJson(path, 'analysis')) as Partial<Analysis>;
+  if (!Array.isArray(value?.claims) || !Array.isArray(value.series)) {
+    throw new MagnaError('INVALID_ARGUMENT', `The analysis file ${path} is not an analysis.`, {
+      details: { path },
+    });
+  }
+  return value as Analysis;
+}

@@ -1,0 +1,1 @@
+export { allRoutes, API_ROUTES, buildApiServer, openApi, type StartedApi, startApiServer } from './server.js';

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { MagnaError } from '../../core/errors.js';
+import type { Task } from '../../queue/types.js';
+import { defineRoute } from '../route.js';
+import { idParam, limitParam, TaskSchema, taskState } from '../schemas.js';
+
+const stateList = z
+  .string()
+  .max(200)
+  .transform((text, ctx) => {
+    const states = text.split(',').map((s) => s.trim());
+    for (const state of states) {
+      if (!taskState.safeParse(state).success) {
+        ctx.addIssue({ code: 'custom', message: `unknown state "${state}"; one of ${taskState.options.join(', ')}` });
+        return z.NEVER;
+      }
+    }
+    return states as Task['state'][];
+  })
+  .describe('One state or several separated by commas');
+
+/** Largest number of dead tasks one redrive call re-queues. */
+const REDRIVE_MAX = 1000;
+
+export const taskRoutes = [
+  defineRoute({
+    method: 'GET',
+    url: '/tasks',
+    operationId: 'tasks.list',
+    summary: 'List tasks, oldest first, with filters',
+    tag: 'tasks',
+    permission: 'tasks:read',
+    query: z.strictObject({
+      state: stateList.optional(),
+      skill: z.string().max(128).optional(),
+      missionId: z.string().max(200).optional(),
+      tag: z.string().max(200).optional(),
+      limit: limitParam(1000, 100),
+      afterSeq: z.coerce.number().int().min(0).optional().describe('Only tasks with a higher seq (paging)'),
+    }),
+    response: { status: 200, description: 'Tasks.', schema: z.object({ tasks: z.array(TaskSchema) }) },
+    handler: async ({ system, query }) => ({
+      tasks: await system.queue.list({
+        limit: query.limit,
+        ...(query.state ? { state: query.state } : {}),
+        ...(query.skill ? { skill: query.skill } : {}),
+        ...(query.missionId ? { missionId: query.missionId } : {}),
+        ...(query.tag ? { tag: query.tag } : {}),
+        ...(query.afterSeq !== undefined ? { afterSeq: query.afterSeq } : {}),
+      }),
+    }),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/tasks',
+    operationId: 'tasks.create',
+    summary: 'Enqueue one task for a skill',
+    tag: 'tasks',
+    permission: 'tasks:create',
+    errors: ['QUEUE_UNKNOWN_SKILL', 'QUEUE_INVALID_INPUT', 'QUEUE_INVALID_TASK'],
+    body: z.strictObject({
+      skill: z.string().min(1).max(128),
+      input: z.unknown().optional(),
+      priority: z.number().int().min(0).max(9).optional(),
+      delayMs: z.number().int().min(0).max(365 * 86_400_000).optional(),
+      maxAttempts: z.number().int().min(1).max(100).optional(),
+      timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
+      idempotencyKey: z.string().min(1).max(200).optional(),
+      dependsOn: z.array(z.string().min(1).max(128)).max(1000).optional(),
+      tags: z.array(z.string().min(1).max(200)).max(50).optional(),
+    }),
+    response: { status: 201, description: 'The task (or the unfinished one with the same idempotency key).', schema: TaskSchema },
+    handler: async ({ system, body }) => {
+      const { input, ...rest } = body;
+      return system.queue.enqueue({ ...rest, input: input ?? {} });
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/tasks/redrive',
+    operationId: 'tasks.redrive',
+    summary: 'Re-queue dead tasks, optionally of one skill or mission',
+    tag: 'tasks',
+    permission: 'tasks:manage',
+    body: z.strictObject({
+      skill: z.string().min(1).max(128).optional(),
+      missionId: z.string().min(1).max(200).optional(),
+      limit: z.number().int().min(1).max(REDRIVE_MAX).default(100),
+    }),
+    bodyOptional: true,
+    response: {
+      status: 200,
+      description: 'The re-queued task ids.',
+      schema: z.object({ redriven: z.array(z.string()) }),
+    },
+    handler: async ({ system, body }) => {
+      const dead = await system.queue.list({
+        state: 'dead',
+        limit: body.limit,
+        ...(body.skill ? { skill: body.skill } : {}),
+        ...(body.missionId ? { missionId: body.missionId } : {}),
+      });
+      const redriven: string[] = [];
+      for (const task of dead) redriven.push((await system.queue.redrive(task.id)).id);
+      return { redriven };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/tasks/:id',
+    operationId: 'tasks.get',
+    summary: 'One task',
+    tag: 'tasks',
+    permission: 'tasks:read',
+    errors: ['NOT_FOUND'],
+    params: idParam,
+    response: { status: 200, description: 'The task.', schema: TaskSchema },
+    handler: async ({ system, params }) => system.queue.require(params.id),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/tasks/:id/retry',
+    operationId: 'tasks.retry',
+    summary: 'Run a dead or cancelled task again, with a fresh attempt count',
+    tag: 'tasks',
+    permission: 'tasks:manage',
+    errors: ['NOT_FOUND', 'QUEUE_TASK_STATE'],
+    params: idParam,
+    response: { status: 200, description: 'The task, queued.', schema: TaskSchema },
+    handler: async ({ system, params }) => {
+      const task = await system.queue.require(params.id);
+      if (task.state !== 'dead' && task.state !== 'cancelled') {
+        throw new MagnaError('QUEUE_TASK_STATE', `Task ${task.id} is ${task.state}; only dead or cancelled tasks are retried.`, {
+          details: { taskId: task.id, state: task.state },
+        });
+      }
+      return system.queue.redrive(task.id);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/tasks/:id/cancel',
+    operationId: 'tasks.cancel',
+    summary: 'Cancel an unfinished task (and its dependants)',
+    tag: 'tasks',
+    permission: 'tasks:manage',
+    errors: ['NOT_FOUND', 'QUEUE_TASK_STATE'],
+    params: idParam,
+    body: z.strictObject({ reason: z.string().min(1).max(500).optional() }),
+    bodyOptional: true,
+    response: { status: 200, description: 'The cancelled task.', schema: TaskSchema },
+    handler: async ({ system, params, body, principal }) => {
+      await system.queue.require(params.id);
+      return system.queue.cancel(params.id, body.reason ?? `cancelled by ${principal.id}`);
+    },
+  }),
+];

@@ -1,0 +1,66 @@
+import type { Envelope } from './envelope.js';
+
+/**
+ * The bus's transport port, shaped after NATS core so that a NATS adapter maps one to one:
+ *
+ * - Subjects are tokens separated by `.`. The bus uses `agent.<name>`, `role.<role>`,
+ *   `topic.<a.b.c>` and `_inbox.<busId>` (replies to requests).
+ * - A subscription pattern may use `*` (exactly one token) and `>` (one or more trailing tokens).
+ * - Subscriptions sharing a `queue` name form a queue group: each message goes to one member.
+ * - Request/reply is built by the bus from publish + a reply subject (`replyTo`), as NATS does.
+ *
+ * The transport never validates or copies envelopes: the bus validates at its boundary, and a
+ * networked adapter encodes/decodes (and re-validates with parseEnvelope) on its own edge.
+ */
+export interface Transport {
+  /** A name for logs and test titles ("memory", "nats"). */
+  readonly name: string;
+  /**
+   * Hands the envelope to every matching subscription (one member per queue group). Returns false
+   * only when the transport knows that nothing matched; a broker that cannot know returns true.
+   * In-process transports may call handlers synchronously; handlers must not throw.
+   */
+  publish(subject: string, envelope: Envelope, replyTo?: string): boolean;
+  subscribe(pattern: string, handler: TransportHandler, options?: SubscribeOptions): TransportSubscription;
+  /** Stops every subscription; publish after close returns false. */
+  close(): Promise<void>;
+}
+
+export type TransportHandler = (envelope: Envelope, replyTo: string | undefined) => void;
+
+export interface SubscribeOptions {
+  /** Queue group: each message goes to one member of the group. */
+  queue?: string;
+  /**
+   * How busy this member is now (queued + running messages). An in-process transport gives a
+   * queue group's message to the least-loaded member, round robin among equals; a broker may
+   * ignore it (NATS picks a member at random).
+   */
+  load?: () => number;
+}
+
+export interface TransportSubscription {
+  readonly pattern: string;
+  unsubscribe(): void;
+}
+
+/** True when `pattern` is a valid subscription pattern: non-empty tokens, `>` only last. */
+export function isValidPattern(pattern: string): boolean {
+  if (pattern.length === 0 || pattern.length > 256) return false;
+  const tokens = pattern.split('.');
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
+    if (token.length === 0 || /\s/.test(token)) return false;
+    if (token === '>') {
+      if (i !== tokens.length - 1) return false;
+    } else if (token !== '*' && (token.includes('*') || token.includes('>'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** True when `subject` is a valid publish subject: a pattern without wildcards. */
+export function isValidSubject(subject: string): boolean {
+  return isValidPattern(subject) && !subject.includes('*') && !subject.includes('>');
+}

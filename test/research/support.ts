@@ -1,0 +1,84 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { ArtifactStore } from '../../src/agents/artifacts.js';
+import type { SkillContext } from '../../src/agents/sdk.js';
+import { loadConfig } from '../../src/core/config.js';
+import type { Logger } from '../../src/observability/logger.js';
+import type { CollectLimits } from '../../src/research/types.js';
+
+export const USER_AGENT = 'MagnatronicBot/0.1 (test)';
+
+/** Limits for tests: no politeness delay unless a test asks for one, short timeouts. */
+export function testLimits(overrides: Partial<CollectLimits> = {}): CollectLimits {
+  return {
+    maxPages: 50,
+    maxDepth: 3,
+    fetchTimeoutMs: 2_000,
+    maxBytes: 2 * 1024 * 1024,
+    maxRedirects: 5,
+    perHostConcurrency: 2,
+    perHostDelayMs: 0,
+    sameSite: true,
+    ...overrides,
+  };
+}
+
+export function tempDir(prefix = 'magna-research-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A port nothing listens on: bound, then released. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A logger whose JSON lines are kept in memory, for asserting what was logged. */
+export function memoryLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+/** A SkillContext with real artifacts in a temp folder, for running skills without a node. */
+export function skillContext(options: {
+  home: string;
+  upstream?: Record<string, unknown>;
+  logger?: Logger;
+  overrides?: Parameters<typeof loadConfig>[0] extends infer O
+    ? O extends { overrides?: infer V }
+      ? V
+      : never
+    : never;
+}): SkillContext {
+  const config = loadConfig({
+    env: {},
+    cwd: options.home,
+    overrides: { home: options.home, ...options.overrides },
+  });
+  const artifacts = new ArtifactStore(join(options.home, 'artifacts'));
+  const notUsed = (): never => {
+    throw new Error('not used in research tests');
+  };
+  return {
+    signal: new AbortController().signal,
+    logger: options.logger ?? pino({ level: 'silent' }),
+    task: { id: 'task_1', attempt: 1, missionId: 'mission_1', skill: 'test' },
+    upstream: options.upstream ?? {},
+    agent: { name: 'research', role: 'research' },
+    config,
+    artifacts,
+    services: {},
+    bus: { send: notUsed, request: notUsed, publish: notUsed },
+    progress: async () => undefined,
+    enqueue: notUsed,
+    effect: notUsed,
+    writeArtifact: (name, content) => artifacts.write('mission_1', name, content),
+  };
+}
