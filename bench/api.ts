@@ -10,7 +10,6 @@ import { silentLogger } from '../src/observability/logger.js';
 import { openSystem } from '../src/runtime/system.js';
 import { type BenchOptions, type BenchResult, round } from './harness.js';
 
-
 export const name = 'api';
 
 /** Authenticated mission submission must reach this share of bare Fastify's request rate. */
@@ -92,7 +91,10 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
         description: 'One no-op task.',
         example: 'bench',
         matches: () => true,
-        plan: (goal) => ({ template: 'bench', steps: [{ key: 'noop', skill: 'bench.noop', input: { goal } }] }),
+        plan: (goal) => ({
+          template: 'bench',
+          steps: [{ key: 'noop', skill: 'bench.noop', input: { goal } }],
+        }),
       },
     ],
   });
@@ -101,7 +103,8 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const { key } = await system.security.keys.create({ role: 'operator', createdBy: 'bench' });
   const auth = { authorization: `Bearer ${key}` };
-  for (let i = 0; i < 20; i++) await system.queue.enqueue({ skill: 'bench.noop', input: { goal: `seed ${i}` } });
+  for (let i = 0; i < 20; i++)
+    await system.queue.enqueue({ skill: 'bench.noop', input: { goal: `seed ${i}` } });
 
   try {
     // Warm-up: JIT, the verified-key cache, prepared statements.
@@ -109,7 +112,10 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
     const cases: Array<{ label: string; run: () => Promise<Figures> }> = [
       { label: 'peer: bare Fastify GET / (hello world)', run: () => load(bareUrl, seconds) },
       { label: 'GET /healthz', run: () => load(`${base}/healthz`, seconds) },
-      { label: 'GET /tasks?limit=20 (API key)', run: () => load(`${base}/tasks?limit=20`, seconds, { headers: auth }) },
+      {
+        label: 'GET /tasks?limit=20 (API key)',
+        run: () => load(`${base}/tasks?limit=20`, seconds, { headers: auth }),
+      },
       {
         label: 'POST /missions (API key, audited)',
         run: () =>

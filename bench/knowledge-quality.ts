@@ -29,19 +29,30 @@ export interface QualityFigures {
 }
 
 export function normalise(s: string): string {
-  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function hotpotAvailable(datasets: string): boolean {
-  return existsSync(join(datasets, 'hotpotqa-50', 'corpus.json')) && existsSync(join(datasets, 'hotpotqa-50', 'qa_pairs.json'));
+  return (
+    existsSync(join(datasets, 'hotpotqa-50', 'corpus.json')) &&
+    existsSync(join(datasets, 'hotpotqa-50', 'qa_pairs.json'))
+  );
 }
 
 export async function hotpotQuality(datasets: string): Promise<QualityFigures> {
   const dir = join(datasets, 'hotpotqa-50');
   const corpus = JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8')) as string[];
-  const qa = (JSON.parse(readFileSync(join(dir, 'qa_pairs.json'), 'utf8')) as Array<{ question: string; answer: string }>).filter(
-    (q) => !['yes', 'no'].includes(normalise(q.answer)),
-  );
+  const qa = (
+    JSON.parse(readFileSync(join(dir, 'qa_pairs.json'), 'utf8')) as Array<{
+      question: string;
+      answer: string;
+    }>
+  ).filter((q) => !['yes', 'no'].includes(normalise(q.answer)));
 
   const db = openSqlite(':memory:');
   const kb = new KnowledgeBase(new SqliteKnowledgeStore(db));
@@ -58,26 +69,44 @@ export async function hotpotQuality(datasets: string): Promise<QualityFigures> {
     const t = performance.now();
     const hits = await kb.search(SYSTEM_PRINCIPAL, question, { mode: 'hybrid', limit: 10 });
     times.push(performance.now() - t);
-    tally(system, hits.map((h) => h.text), answer);
+    tally(
+      system,
+      hits.map((h) => h.text),
+      answer,
+    );
   }
   db.close();
 
   const plain = new Database(':memory:');
   plain.exec('CREATE VIRTUAL TABLE p USING fts5(text)');
   const insert = plain.prepare('INSERT INTO p (rowid, text) VALUES (?, ?)');
-  corpus.forEach((text, i) => insert.run(i + 1, text));
+  for (const [i, text] of corpus.entries()) insert.run(i + 1, text);
   const query = plain.prepare('SELECT text FROM p WHERE p MATCH ? ORDER BY rank LIMIT 10');
   const baseline = { r1: 0, r5: 0, r10: 0 };
   for (const { question, answer } of qa) {
     const words = [...new Set(question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
     const rows = query.all(words.map((w) => `"${w}"`).join(' OR ')) as Array<{ text: string }>;
-    tally(baseline, rows.map((r) => r.text), answer);
+    tally(
+      baseline,
+      rows.map((r) => r.text),
+      answer,
+    );
   }
   plain.close();
   const n = qa.length;
-  const share = (r: { r1: number; r5: number; r10: number }) => ({ r1: r.r1 / n, r5: r.r5 / n, r10: r.r10 / n });
+  const share = (r: { r1: number; r5: number; r10: number }) => ({
+    r1: r.r1 / n,
+    r5: r.r5 / n,
+    r10: r.r10 / n,
+  });
   times.sort((a, b) => a - b);
-  return { questions: n, system: share(system), baseline: share(baseline), ingestMs, queryMsP50: times[Math.floor(times.length / 2)] ?? 0 };
+  return {
+    questions: n,
+    system: share(system),
+    baseline: share(baseline),
+    ingestMs,
+    queryMsP50: times[Math.floor(times.length / 2)] ?? 0,
+  };
 }
 
 function tally(acc: { r1: number; r5: number; r10: number }, passages: string[], answer: string): void {

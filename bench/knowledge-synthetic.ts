@@ -25,7 +25,30 @@ function rng(seed: number): () => number {
   };
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'ze', 'bo', 'da', 'fe', 'gu', 'hi', 'jo', 'pe', 'qua', 'ri', 'su', 'te', 'xo', 'yu'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'sa',
+  'to',
+  'vi',
+  'ze',
+  'bo',
+  'da',
+  'fe',
+  'gu',
+  'hi',
+  'jo',
+  'pe',
+  'qua',
+  'ri',
+  'su',
+  'te',
+  'xo',
+  'yu',
+];
 
 function vocabulary(size: number, random: () => number): string[] {
   const words = new Set<string>();
@@ -91,6 +114,7 @@ export interface LatencyRow {
   keywordScoped: { p50: number; p95: number };
   hybrid: { p50: number; p95: number };
   rawFts: { p50: number; p95: number };
+  rawFtsSameWords: { p50: number; p95: number };
 }
 
 /** Builds the corpus up to each size in turn (index-only ingest) and measures search at each. */
@@ -110,7 +134,11 @@ export async function syntheticLatency(sizes: number[], queries: number): Promis
       for (let i = 0; i < added; i += 500) {
         const batch = Array.from({ length: Math.min(500, added - i) }, () => corpus.document());
         // Two namespaces, so the scoped reader below sees half of the corpus.
-        await kb.ingest(SYSTEM_PRINCIPAL, { namespace: (i / 500) % 2 === 0 ? 'bench/a' : 'bench/b', documents: batch, extract: false });
+        await kb.ingest(SYSTEM_PRINCIPAL, {
+          namespace: (i / 500) % 2 === 0 ? 'bench/a' : 'bench/b',
+          documents: batch,
+          extract: false,
+        });
       }
       const ingestMs = performance.now() - started;
       total = size;
@@ -120,8 +148,11 @@ export async function syntheticLatency(sizes: number[], queries: number): Promis
         ingestDocsPerSec: added / (ingestMs / 1000),
         keyword: await timeAll(qs, (q) => kb.search(SYSTEM_PRINCIPAL, q, { mode: 'keyword', limit: 10 })),
         keywordScoped: await timeAll(qs, (q) => kb.search(reader, q, { mode: 'keyword', limit: 10 })),
-        hybrid: await timeAll(qs.slice(0, Math.max(20, Math.floor(queries / 3))), (q) => kb.search(SYSTEM_PRINCIPAL, q, { mode: 'hybrid', limit: 10 })),
+        hybrid: await timeAll(qs.slice(0, Math.max(20, Math.floor(queries / 3))), (q) =>
+          kb.search(SYSTEM_PRINCIPAL, q, { mode: 'hybrid', limit: 10 }),
+        ),
         rawFts: await timeAll(qs, async (q) => rawFts(db, q)),
+        rawFtsSameWords: await timeAll(qs, async (q) => rawFts(db, specificWords(db, q, total))),
       });
     }
   } finally {
@@ -137,10 +168,26 @@ function rawFts(db: SqliteDatabase, query: string): unknown[] {
     .split(/\s+/)
     .map((w) => `"${w}"`)
     .join(' OR ');
-  return db.prepare('SELECT rowid FROM kb_chunks_fts WHERE kb_chunks_fts MATCH ? ORDER BY rank LIMIT 10').all(match);
+  return db
+    .prepare('SELECT rowid FROM kb_chunks_fts WHERE kb_chunks_fts MATCH ? ORDER BY rank LIMIT 10')
+    .all(match);
 }
 
-async function timeAll(queries: string[], fn: (q: string) => Promise<unknown> | unknown): Promise<{ p50: number; p95: number }> {
+/** The words kb keyword search keeps: in at most 10% of chunks (or 50), by the FTS5 vocabulary. */
+function specificWords(db: SqliteDatabase, query: string, total: number): string {
+  const words = query.split(/\s+/);
+  const lookup = db.prepare('SELECT doc FROM kb_chunks_vocab WHERE term = ?');
+  const kept = words.filter((w) => {
+    const df = (lookup.get(w) as { doc: number } | undefined)?.doc ?? 0;
+    return df > 0 && !(df > 50 && df / total > 0.1);
+  });
+  return (kept.length > 0 ? kept : words).join(' ');
+}
+
+async function timeAll(
+  queries: string[],
+  fn: (q: string) => Promise<unknown> | unknown,
+): Promise<{ p50: number; p95: number }> {
   for (const q of queries.slice(0, 5)) await fn(q); // warm the statement cache and pages
   const times: number[] = [];
   for (const q of queries) {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
-import type { ThroughputFigures } from './queue-embedded.js';
+import { cpuSince, type ThroughputFigures } from './queue-embedded.js';
 
 /**
  * The peer: the same workload on BullMQ against the local Redis. Jobs are kept after completion
@@ -26,11 +26,21 @@ async function withQueue<T>(label: string, fn: (queue: Queue, name: string) => P
   }
 }
 
+/** The Redis server's own CPU time so far (INFO used_cpu_user + used_cpu_sys), in ms. */
+function redisCpuMs(info: string): number {
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
+}
+
 /** Redis answers a PING within a second, or the peer is skipped with a note. */
 export async function redisAvailable(): Promise<boolean> {
-  const queue = new Queue(queueName('ping'), { connection: { ...REDIS, connectTimeout: 1000, maxRetriesPerRequest: 1, retryStrategy: () => null } });
+  const queue = new Queue(queueName('ping'), {
+    connection: { ...REDIS, connectTimeout: 1000, maxRetriesPerRequest: 1, retryStrategy: () => null },
+  });
   try {
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 1500).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('timeout')), 1500).unref(),
+    );
     await Promise.race([queue.getJobCounts(), timeout]);
     return true;
   } catch {
@@ -40,8 +50,15 @@ export async function redisAvailable(): Promise<boolean> {
   }
 }
 
-export async function bullmqThroughput(total: number, batch: number, concurrency: number): Promise<ThroughputFigures> {
+export async function bullmqThroughput(
+  total: number,
+  batch: number,
+  concurrency: number,
+): Promise<ThroughputFigures> {
   return withQueue('tput', async (queue, name) => {
+    const client = await queue.client;
+    const redisCpu0 = redisCpuMs(await client.info());
+    const cpu = process.cpuUsage();
     const t0 = performance.now();
     for (let from = 0; from < total; from += batch) {
       const jobs = [];
@@ -61,13 +78,18 @@ export async function bullmqThroughput(total: number, batch: number, concurrency
     void worker.run();
     await all;
     const t2 = performance.now();
+    const cpuMs = cpuSince(cpu) + redisCpuMs(await client.info()) - redisCpu0;
     await worker.close();
-    return { enqueueMs: t1 - t0, processMs: t2 - t1 };
+    return { enqueueMs: t1 - t0, processMs: t2 - t1, cpuMs };
   });
 }
 
 /** Enqueue-to-processor-start latency of jobs added one at a time to an idle worker, in ms. */
-export async function bullmqLatency(samples: number, intervalMs: number, concurrency: number): Promise<number[]> {
+export async function bullmqLatency(
+  samples: number,
+  intervalMs: number,
+  concurrency: number,
+): Promise<number[]> {
   return withQueue('lat', async (queue, name) => {
     const enqueuedAt = new Map<string, number>();
     const latencies: number[] = [];

@@ -28,7 +28,10 @@ export interface EmbeddedSetup {
   cleanup(): Promise<void>;
 }
 
-export async function openEmbedded(concurrency: number, overrides: ConfigInput['queue'] = {}): Promise<EmbeddedSetup> {
+export async function openEmbedded(
+  concurrency: number,
+  overrides: ConfigInput['queue'] = {},
+): Promise<EmbeddedSetup> {
   const home = mkdtempSync(join(tmpdir(), 'magna-bench-queue-'));
   const setup: EmbeddedSetup = {
     system: undefined as unknown as System,
@@ -48,7 +51,13 @@ export async function openEmbedded(concurrency: number, overrides: ConfigInput['
       return {};
     },
   });
-  const agent = defineAgent({ name: 'bench', role: 'bench', description: 'No-op benchmark agent.', concurrency, skills: [noop] });
+  const agent = defineAgent({
+    name: 'bench',
+    role: 'bench',
+    description: 'No-op benchmark agent.',
+    concurrency,
+    skills: [noop],
+  });
   setup.system = await openSystem({
     overrides: { home, log: { level: 'silent', format: 'json' }, queue: overrides },
     agents: [agent],
@@ -73,13 +82,27 @@ function succeeded(system: System, count: number): Promise<void> {
 export interface ThroughputFigures {
   enqueueMs: number;
   processMs: number;
+  /** CPU time spent on it by every process involved (this one, and a server if there is one). */
+  cpuMs: number;
+}
+
+/** CPU time (user + system) this process used since `start`, in ms. */
+export function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 /** Bulk enqueue `total` tasks in batches, then start a node and time until all succeeded. */
-export async function embeddedThroughput(total: number, batch: number, concurrency: number): Promise<ThroughputFigures> {
-  const setup = await openEmbedded(concurrency);
+export async function embeddedThroughput(
+  total: number,
+  batch: number,
+  concurrency: number,
+): Promise<ThroughputFigures> {
+  // A node claims up to its free capacity per round trip, capped by claimBatch: one claim per wave.
+  const setup = await openEmbedded(concurrency, { claimBatch: concurrency });
   const { system } = setup;
   try {
+    const cpu = process.cpuUsage();
     const t0 = performance.now();
     for (let from = 0; from < total; from += batch) {
       const specs = [];
@@ -92,8 +115,9 @@ export async function embeddedThroughput(total: number, batch: number, concurren
     await node.start();
     await all;
     const t2 = performance.now();
+    const cpuMs = cpuSince(cpu);
     await node.stop();
-    return { enqueueMs: t1 - t0, processMs: t2 - t1 };
+    return { enqueueMs: t1 - t0, processMs: t2 - t1, cpuMs };
   } finally {
     await setup.cleanup();
   }
@@ -115,7 +139,7 @@ export async function embeddedLatency(options: {
   backlog: number;
   concurrency: number;
 }): Promise<number[]> {
-  const setup = await openEmbedded(options.concurrency);
+  const setup = await openEmbedded(options.concurrency, { claimBatch: options.concurrency });
   const { system } = setup;
   let remote: { queue: TaskQueue; close(): void } | undefined;
   try {
@@ -123,7 +147,10 @@ export async function embeddedLatency(options: {
       const db = openSqlite(databasePath(system.config));
       const catalog = new SkillCatalog();
       for (const skill of system.agentDefinitions.flatMap((a) => a.skills)) catalog.register(skill);
-      remote = { queue: new TaskQueue(new SqliteQueueStore(db), catalog, new EventHub(), system.config.queue), close: () => db.close() };
+      remote = {
+        queue: new TaskQueue(new SqliteQueueStore(db), catalog, new EventHub(), system.config.queue),
+        close: () => db.close(),
+      };
     }
     const enqueuer = remote?.queue ?? system.queue;
     const enqueuedAt = new Map<string, number>();
@@ -140,7 +167,9 @@ export async function embeddedLatency(options: {
     };
     for (let from = 0; from < options.backlog; from += 1000) {
       const n = Math.min(1000, options.backlog - from);
-      await system.queue.enqueueMany(Array.from({ length: n }, (_, k) => ({ skill: SKILL, input: { i: from + k }, priority: 0 })));
+      await system.queue.enqueueMany(
+        Array.from({ length: n }, (_, k) => ({ skill: SKILL, input: { i: from + k }, priority: 0 })),
+      );
     }
     const node = system.createNode();
     await node.start();

@@ -20,7 +20,11 @@ const BENCHES: Array<() => Promise<BenchModule>> = [
 const args = process.argv.slice(2);
 const options: BenchOptions = {
   quick: args.includes('--quick'),
-  datasets: resolve(args[args.indexOf('--datasets') + 1] && args.includes('--datasets') ? args[args.indexOf('--datasets') + 1]! : '../shared/datasets'),
+  datasets: resolve(
+    args[args.indexOf('--datasets') + 1] && args.includes('--datasets')
+      ? args[args.indexOf('--datasets') + 1]!
+      : '../shared/datasets',
+  ),
   resultsDir: resolve('bench/results'),
 };
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;

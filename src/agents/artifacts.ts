@@ -18,7 +18,9 @@ export class ArtifactStore {
     const dir = resolve(this.root, safeSegment(scope));
     const path = resolve(dir, name);
     if (!path.startsWith(dir + sep)) {
-      throw new MagnaError('INVALID_ARGUMENT', `Artifact name ${name} escapes its folder.`, { details: { name } });
+      throw new MagnaError('INVALID_ARGUMENT', `Artifact name ${name} escapes its folder.`, {
+        details: { name },
+      });
     }
     return path;
   }
@@ -45,7 +47,9 @@ function toBytes(content: string | Uint8Array): Uint8Array {
 
 function safeSegment(value: string): string {
   if (!/^[\w.-]{1,128}$/.test(value) || value === '.' || value === '..') {
-    throw new MagnaError('INVALID_ARGUMENT', `Invalid artifact scope ${value}.`, { details: { scope: value } });
+    throw new MagnaError('INVALID_ARGUMENT', `Invalid artifact scope ${value}.`, {
+      details: { scope: value },
+    });
   }
   return value;
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Envelope, Performative } from '../bus/envelope.js';
 import type { MagnaConfig } from '../core/config.js';
 import { MagnaError } from '../core/errors.js';
+import type { EventMap, EventName } from '../core/events.js';
 import type { Logger } from '../observability/logger.js';
 import type { TaskSpec } from '../queue/types.js';
 import type { ArtifactStore } from './artifacts.js';
@@ -45,6 +46,8 @@ export interface SkillContext {
   enqueue(spec: TaskSpec): string;
   /** Records an effect once per key, atomically with this task's success (transactional outbox). */
   effect(kind: string, key: string, payload: unknown): void;
+  /** Emits a typed event on the system's event stream (logs, metrics, dashboard, Monitoring agent). */
+  emit<K extends EventName>(type: K, data: EventMap[K]): void;
   /** Writes a mission artifact and returns its path. */
   writeArtifact(name: string, content: string | Uint8Array): Promise<string>;
 }

@@ -47,11 +47,17 @@ export function installAuth(app: FastifyInstance, security: SecurityService, eve
     const credential = credentialOf(request);
     if (credential === null) {
       events.emit('security:auth-failed', { reason: 'no credentials', ip: request.ip });
-      throw new MagnaError('AUTH_REQUIRED', 'This endpoint needs an API key or session token: "Authorization: Bearer <key>".');
+      throw new MagnaError(
+        'AUTH_REQUIRED',
+        'This endpoint needs an API key or session token: "Authorization: Bearer <key>".',
+      );
     }
     const principal: AuthenticatedPrincipal | null = await security.authenticate(credential);
     if (!principal) {
-      events.emit('security:auth-failed', { reason: 'unknown, expired or revoked credentials', ip: request.ip });
+      events.emit('security:auth-failed', {
+        reason: 'unknown, expired or revoked credentials',
+        ip: request.ip,
+      });
       throw new MagnaError('AUTH_INVALID', 'The key or token is unknown, expired or revoked.');
     }
     request.principal = principal;
@@ -71,7 +77,15 @@ export function installAudit(app: FastifyInstance, security: SecurityService): v
     const mutating = !SAFE_METHODS.has(request.method);
     if (!mutating && status !== 401 && status !== 403) return payload;
     const outcome: AuditOutcome =
-      status === 401 ? 'auth-failed' : status === 403 ? 'denied' : status === 429 ? 'rate-limited' : status < 400 ? 'ok' : 'failed';
+      status === 401
+        ? 'auth-failed'
+        : status === 403
+          ? 'denied'
+          : status === 429
+            ? 'rate-limited'
+            : status < 400
+              ? 'ok'
+              : 'failed';
     const principal = request.principal;
     try {
       await security.audit.record({

@@ -24,7 +24,10 @@ export function toApiError(error: unknown, requestId: string): MagnaError {
   const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
   if (status >= 400 && status < 500) {
     const code = BY_STATUS[status] ?? 'INVALID_ARGUMENT';
-    const message = code === 'INVALID_ARGUMENT' && err.code?.startsWith('FST_ERR_CTP') ? `Malformed request body: ${err.message}` : (err.message ?? code);
+    const message =
+      code === 'INVALID_ARGUMENT' && err.code?.startsWith('FST_ERR_CTP')
+        ? `Malformed request body: ${err.message}`
+        : (err.message ?? code);
     return new MagnaError(code, message, { cause: error, details: err.code ? { reason: err.code } : {} });
   }
   return new MagnaError('INTERNAL', `Internal error; the server log has the cause (request ${requestId}).`, {
@@ -41,9 +44,15 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   request.errorCode = magna.code;
   if (magna.code === 'AUTH_REQUIRED' || magna.code === 'AUTH_INVALID') {
     const basic = request.routeOptions?.config?.basicAuth === true;
-    reply.header('www-authenticate', basic ? 'Basic realm="magnatronic", charset="UTF-8"' : 'Bearer realm="magnatronic"');
+    reply.header(
+      'www-authenticate',
+      basic ? 'Basic realm="magnatronic", charset="UTF-8"' : 'Bearer realm="magnatronic"',
+    );
   }
   const retryAfter = (magna.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
-  if (magna.code === 'RATE_LIMITED' && retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-  return reply.code(status).send({ error: { code: magna.code, message: magna.message, details: magna.details ?? {} } });
+  if (magna.code === 'RATE_LIMITED' && retryAfter !== undefined)
+    reply.header('retry-after', String(retryAfter));
+  return reply
+    .code(status)
+    .send({ error: { code: magna.code, message: magna.message, details: magna.details ?? {} } });
 }

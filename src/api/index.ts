@@ -1,1 +1,1 @@
-export { allRoutes, API_ROUTES, buildApiServer, openApi, type StartedApi, startApiServer } from './server.js';
+export { API_ROUTES, allRoutes, buildApiServer, openApi, type StartedApi, startApiServer } from './server.js';

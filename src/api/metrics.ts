@@ -19,7 +19,11 @@ export function createMetrics(events: EventHub, queue: TaskQueue): ApiMetrics {
   collectDefaultMetrics({ register: registry, prefix: 'magnatronic_' });
   // prom-client names these three gauges `*_total`, which `promtool check metrics` rejects (the
   // suffix is for counters); the same figures are in the *_handles / *_requests / *_resources gauges.
-  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+  for (const name of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ]) {
     registry.removeSingleMetric(`magnatronic_${name}`);
   }
   new Gauge({
@@ -29,7 +33,8 @@ export function createMetrics(events: EventHub, queue: TaskQueue): ApiMetrics {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const row of await queue.store.countByState()) this.set({ state: row.state, skill: row.skill }, row.count);
+      for (const row of await queue.store.countByState())
+        this.set({ state: row.state, skill: row.skill }, row.count);
     },
   });
   const taskDuration = new Histogram({

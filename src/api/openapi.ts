@@ -139,14 +139,18 @@ export function buildOpenApi(routes: readonly RouteDef[], options: { version: st
     },
     servers: [{ url: '/', description: 'This server' }],
     security: [{ bearer: [] }],
-    tags: tags.map((name) => ({ name, description: `${name[0]!.toUpperCase()}${name.slice(1)} operations.` })),
+    tags: tags.map((name) => ({
+      name,
+      description: `${name[0]!.toUpperCase()}${name.slice(1)} operations.`,
+    })),
     paths,
     components: {
       securitySchemes: {
         bearer: {
           type: 'http',
           scheme: 'bearer',
-          description: 'An API key (`mgk.…`, from `magnatronic keys create`) or a session token from POST /auth/token.',
+          description:
+            'An API key (`mgk.…`, from `magnatronic keys create`) or a session token from POST /auth/token.',
         },
       },
       schemas: Object.fromEntries([...components.entries()].sort(([a], [b]) => a.localeCompare(b))),

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
-import { issuesToDetails, MagnaError } from '../core/errors.js';
 import type { ErrorCode } from '../core/error-codes.js';
+import { issuesToDetails, MagnaError } from '../core/errors.js';
 import type { System } from '../runtime/system.js';
 import type { AuthenticatedPrincipal } from '../security/keys.js';
 import type { Permission } from '../security/permissions.js';
@@ -79,7 +79,11 @@ export function defineRoute<P = Record<string, never>, Q = Record<string, never>
 }
 
 /** Validates one part of a request; a failure is INVALID_ARGUMENT with field paths like `body.goal`. */
-export function parsePart<T>(part: 'path' | 'query' | 'body', schema: z.ZodType<T> | undefined, value: unknown): T {
+export function parsePart<T>(
+  part: 'path' | 'query' | 'body',
+  schema: z.ZodType<T> | undefined,
+  value: unknown,
+): T {
   if (!schema) return (part === 'body' ? undefined : {}) as T;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -106,7 +110,10 @@ export function registerRoutes(
       queryToken: def.queryToken === true,
       basicAuth: def.basicAuth === true,
     };
-    const context = (request: FastifyRequest, reply: FastifyReply): RouteContext<unknown, unknown, unknown> => ({
+    const context = (
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ): RouteContext<unknown, unknown, unknown> => ({
       ...shared,
       principal: request.principal!,
       params: parsePart('path', def.params, request.params),
@@ -123,7 +130,10 @@ export function registerRoutes(
         config,
         // Plain HTTP GETs (no upgrade) are answered by the same socket handler's fallback below.
         handler: async () => {
-          throw new MagnaError('INVALID_ARGUMENT', 'This endpoint speaks WebSocket; send an Upgrade request.');
+          throw new MagnaError(
+            'INVALID_ARGUMENT',
+            'This endpoint speaks WebSocket; send an Upgrade request.',
+          );
         },
         wsHandler: (socket, request) => {
           let ctx: RouteContext<unknown, unknown, unknown>;

@@ -26,7 +26,9 @@ export const ErrorBody = named(
     error: z.object({
       code: z.enum(errorCodes).describe('Stable code from the error registry (docs/errors.md).'),
       message: z.string(),
-      details: z.record(z.string(), z.unknown()).describe('Machine-readable context; `issues` lists field paths for 400s.'),
+      details: z
+        .record(z.string(), z.unknown())
+        .describe('Machine-readable context; `issues` lists field paths for 400s.'),
     }),
   }),
 );
@@ -69,6 +71,7 @@ export const TaskSchema = named(
 export { taskState };
 
 const missionStatus = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+
 export { missionStatus };
 
 export const MissionResultSchema = named(
@@ -76,10 +79,19 @@ export const MissionResultSchema = named(
   z.object({
     steps: z.record(
       z.string(),
-      z.object({ taskId: z.string(), skill: z.string(), state: z.string(), output: z.unknown(), error: taskError.optional() }),
+      z.object({
+        taskId: z.string(),
+        skill: z.string(),
+        state: z.string(),
+        output: z.unknown(),
+        error: taskError.optional(),
+      }),
     ),
     artifacts: z.array(
-      z.object({ name: z.string().describe('Path inside the mission folder'), url: z.string().describe('Where to download it') }),
+      z.object({
+        name: z.string().describe('Path inside the mission folder'),
+        url: z.string().describe('Where to download it'),
+      }),
     ),
   }),
 );

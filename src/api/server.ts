@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
@@ -24,6 +23,7 @@ import { messageRoutes } from './routes/messages.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { missionRoutes } from './routes/missions.js';
 import { taskRoutes } from './routes/tasks.js';
+import { installSecurityHeaders } from './security-headers.js';
 
 /** The version the OpenAPI document states: the package version. */
 const API_VERSION = '0.1.0';
@@ -58,12 +58,19 @@ export function openApi(): Record<string, unknown> {
 function httpsOptions(server: MagnaConfig['server']): { cert: Buffer; key: Buffer } | null {
   if (!server.tlsCert && !server.tlsKey) return null;
   if (!server.tlsCert || !server.tlsKey) {
-    throw new MagnaError('CONFIG_INVALID', 'HTTPS needs both server.tlsCert and server.tlsKey (MAGNA_SERVER_TLS_CERT, MAGNA_SERVER_TLS_KEY).');
+    throw new MagnaError(
+      'CONFIG_INVALID',
+      'HTTPS needs both server.tlsCert and server.tlsKey (MAGNA_SERVER_TLS_CERT, MAGNA_SERVER_TLS_KEY).',
+    );
   }
   try {
     return { cert: readFileSync(server.tlsCert), key: readFileSync(server.tlsKey) };
   } catch (cause) {
-    throw new MagnaError('CONFIG_INVALID', `Cannot read the TLS certificate or key: ${(cause as Error).message}`, { cause });
+    throw new MagnaError(
+      'CONFIG_INVALID',
+      `Cannot read the TLS certificate or key: ${(cause as Error).message}`,
+      { cause },
+    );
   }
 }
 
@@ -94,19 +101,23 @@ export async function buildApiServer(system: System): Promise<FastifyInstance> {
 
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
-    sendError(new MagnaError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`), request, reply),
+    sendError(
+      new MagnaError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`),
+      request,
+      reply,
+    ),
   );
-  // Plugins whose onRequest hooks must run before authentication can refuse a request: security
-  // headers on every answer, CORS preflights, and the WebSocket plugin's socket bookkeeping
-  // (without it a refused upgrade would leave its socket open).
-  await app.register(helmet);
+  // Hooks that must run before authentication can refuse a request: security headers on every
+  // answer, and CORS preflights.
+  await installSecurityHeaders(app);
   if (server.corsOrigin) {
     await app.register(cors, { origin: server.corsOrigin.split(',').map((o) => o.trim()) });
   }
-  await app.register(websocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
   installAuth(app, system.security, system.events);
   installAudit(app, system.security);
   app.addHook('onResponse', async (request, reply) => {
+    // An upgrade refused with an HTTP answer (401, 403, 404) still holds its raw socket: close it.
+    if (request.headers.upgrade !== undefined && !request.raw.socket.destroyed) request.raw.socket.destroy();
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
@@ -124,11 +135,30 @@ export async function buildApiServer(system: System): Promise<FastifyInstance> {
     keyGenerator: (request) => (request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`),
     allowList: (request) => request.routeOptions.config?.permission === null,
     errorResponseBuilder: (_request, context) =>
-      new MagnaError('RATE_LIMITED', `More than ${context.max} requests in ${context.after}; retry in ${Math.ceil(context.ttl / 1000)} s.`, {
-        details: { limit: context.max, retryAfterSeconds: Math.ceil(context.ttl / 1000) },
-      }),
+      new MagnaError(
+        'RATE_LIMITED',
+        `More than ${context.max} requests in ${context.after}; retry in ${Math.ceil(context.ttl / 1000)} s.`,
+        {
+          details: { limit: context.max, retryAfterSeconds: Math.ceil(context.ttl / 1000) },
+        },
+      ),
   });
-  registerRoutes(app, allRoutes(), { system, metrics, streams });
+  const shared = { system, metrics, streams };
+  const routes = allRoutes();
+  registerRoutes(
+    app,
+    routes.filter((r) => !r.websocket),
+    shared,
+  );
+  // The WebSocket plugin in its own context: its per-request hooks then cost only its own routes.
+  await app.register(async (child) => {
+    await child.register(websocket, { options: { maxPayload: WS_MAX_PAYLOAD } });
+    registerRoutes(
+      child,
+      routes.filter((r) => r.websocket),
+      shared,
+    );
+  });
   await app.ready();
   return app;
 }
@@ -169,7 +199,9 @@ export async function startApiServer(
       const print =
         options.onAdminKey ??
         ((key: string) =>
-          process.stdout.write(`\nCreated the first admin API key. It is shown only now; store it safely:\n\n  ${key}\n\n`));
+          process.stdout.write(
+            `\nCreated the first admin API key. It is shown only now; store it safely:\n\n  ${key}\n\n`,
+          ));
       print(adminKey);
     }
   }
@@ -177,7 +209,8 @@ export async function startApiServer(
   const host = options.host ?? system.config.server.host;
   await app.listen({ host, port: options.port ?? system.config.server.port });
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? system.config.server.port);
+  const port =
+    typeof address === 'object' && address ? address.port : (options.port ?? system.config.server.port);
   const scheme = system.config.server.tlsCert ? 'https' : 'http';
   return {
     app,

@@ -18,5 +18,14 @@ export async function auditCli(
   outcome: 'ok' | 'failed',
   details: Record<string, unknown> = {},
 ): Promise<void> {
-  await system.security.audit.record({ actor: cliActor(), role: 'admin', action, target, ip: null, outcome, status: null, details });
+  await system.security.audit.record({
+    actor: cliActor(),
+    role: 'admin',
+    action,
+    target,
+    ip: null,
+    outcome,
+    status: null,
+    details,
+  });
 }

@@ -29,7 +29,12 @@ export async function runMission(
   await node.start();
   let view: MissionView;
   try {
-    view = await follow(system, mission.id, opts.json ? null : new ProgressView(process.stderr), opts.timeoutMs);
+    view = await follow(
+      system,
+      mission.id,
+      opts.json ? null : new ProgressView(process.stderr),
+      opts.timeoutMs,
+    );
   } finally {
     await node.stop();
   }
@@ -38,17 +43,30 @@ export async function runMission(
     missionId: view.id,
     goal: view.goal,
     status: view.status,
-    tasks: view.tasks.map((t) => ({ id: t.id, step: t.step, skill: t.skill, state: t.state, attempt: t.attempt, error: t.lastError })),
+    tasks: view.tasks.map((t) => ({
+      id: t.id,
+      step: t.step,
+      skill: t.skill,
+      state: t.state,
+      attempt: t.attempt,
+      error: t.lastError,
+    })),
     artifacts: results.artifacts,
     results: Object.fromEntries(Object.entries(results.steps).map(([k, v]) => [k, v.output])),
   };
   output(opts, summary, () => describe(summary));
-  if (view.status === 'running') throw new MagnaError('TIMEOUT', `Stopped waiting for mission ${view.id}; it is still running.`);
+  if (view.status === 'running')
+    throw new MagnaError('TIMEOUT', `Stopped waiting for mission ${view.id}; it is still running.`);
   if (view.status !== 'succeeded') process.exitCode = new MagnaError('MISSION_FAILED', '').exitCode;
   return summary;
 }
 
-async function follow(system: System, missionId: string, view: ProgressView | null, timeoutMs?: number): Promise<MissionView> {
+async function follow(
+  system: System,
+  missionId: string,
+  view: ProgressView | null,
+  timeoutMs?: number,
+): Promise<MissionView> {
   const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
   // Local events redraw at once; the poll catches work done by other processes.
   let changed: (() => void) | null = null;
@@ -76,7 +94,9 @@ async function follow(system: System, missionId: string, view: ProgressView | nu
 
 function describe(summary: MissionSummary): string {
   const succeeded = summary.tasks.filter((t) => t.state === 'succeeded').length;
-  const lines = [`mission ${summary.missionId} ${summary.status} (${succeeded}/${summary.tasks.length} tasks succeeded)`];
+  const lines = [
+    `mission ${summary.missionId} ${summary.status} (${succeeded}/${summary.tasks.length} tasks succeeded)`,
+  ];
   for (const task of summary.tasks) {
     if (task.state !== 'succeeded' && task.error) {
       const error = task.error as { code: string; message: string };

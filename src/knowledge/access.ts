@@ -36,14 +36,21 @@ export interface AccessPolicy {
  */
 export const DEFAULT_ACCESS_POLICY: AccessPolicy = { defaultRoles: { admin: 'admin', agent: 'writer' } };
 
-export function scopeFor(principal: Principal, grants: readonly KbGrant[], needed: KbRole, policy: AccessPolicy): Scope {
+export function scopeFor(
+  principal: Principal,
+  grants: readonly KbGrant[],
+  needed: KbRole,
+  policy: AccessPolicy,
+): Scope {
   const implicit = policy.defaultRoles[principal.role];
   let prefixes: string[];
   if (implicit && roleAtLeast(implicit, needed)) {
     if (!principal.namespaces) return { all: true };
     prefixes = [...principal.namespaces];
   } else {
-    prefixes = grants.filter((g) => g.principalId === principal.id && roleAtLeast(g.role, needed)).map((g) => g.namespace);
+    prefixes = grants
+      .filter((g) => g.principalId === principal.id && roleAtLeast(g.role, needed))
+      .map((g) => g.namespace);
     if (principal.namespaces) {
       // A principal limited to some namespaces keeps only the part of each grant inside them.
       const limits = principal.namespaces;
@@ -76,8 +83,12 @@ export function narrowScope(scope: Scope, requested: readonly string[] | undefin
 
 export function requireIn(scope: Scope, namespace: string, principal: Principal, needed: KbRole): void {
   if (!inScope(scope, namespace)) {
-    throw new MagnaError('KB_FORBIDDEN', `${principal.id} may not ${needed === 'reader' ? 'read' : `act as ${needed} in`} namespace ${namespace}.`, {
-      details: { principal: principal.id, namespace, needed },
-    });
+    throw new MagnaError(
+      'KB_FORBIDDEN',
+      `${principal.id} may not ${needed === 'reader' ? 'read' : `act as ${needed} in`} namespace ${namespace}.`,
+      {
+        details: { principal: principal.id, namespace, needed },
+      },
+    );
   }
 }

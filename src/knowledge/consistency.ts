@@ -22,7 +22,11 @@ export interface FactDecision {
   /** Overrides the incoming fact's valid-to (a late report of an older state becomes history). */
   validTo?: number | null;
   /** Current records to supersede; `successor` is the state that replaces each, if any. */
-  changes: Array<{ factId: string; endReason: FactEndReason; successor?: { status?: FactStatus; validTo?: number | null } }>;
+  changes: Array<{
+    factId: string;
+    endReason: FactEndReason;
+    successor?: { status?: FactStatus; validTo?: number | null };
+  }>;
   conflict?: { resolution: ConflictResolution; existingIds: string[] };
 }
 
@@ -41,7 +45,10 @@ export function factContentHash(draft: FactDraft): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
-function sameObject(a: Pick<FactDraft, 'objectId' | 'value'>, b: Pick<KbFact, 'objectId' | 'value'>): boolean {
+function sameObject(
+  a: Pick<FactDraft, 'objectId' | 'value'>,
+  b: Pick<KbFact, 'objectId' | 'value'>,
+): boolean {
   if (a.objectId !== null || b.objectId !== null) return a.objectId === b.objectId;
   return normaliseValue(a.value) === normaliseValue(b.value);
 }
@@ -50,7 +57,10 @@ function normaliseValue(value: string | number | boolean | null): string {
   return typeof value === 'string' ? value.trim().toLowerCase() : String(value);
 }
 
-function overlaps(a: { validFrom: number | null; validTo: number | null }, b: { validFrom: number | null; validTo: number | null }) {
+function overlaps(
+  a: { validFrom: number | null; validTo: number | null },
+  b: { validFrom: number | null; validTo: number | null },
+) {
   const aFrom = a.validFrom ?? Number.NEGATIVE_INFINITY;
   const aTo = a.validTo ?? Number.POSITIVE_INFINITY;
   const bFrom = b.validFrom ?? Number.NEGATIVE_INFINITY;
@@ -63,7 +73,11 @@ function overlaps(a: { validFrom: number | null; validTo: number | null }, b: { 
  * that are current (not superseded); rejected ones never block a write. Pure: the store calls
  * it inside the write transaction, so the decision and the write see the same state.
  */
-export function decideFact(predicate: PredicateDefinition, incoming: FactDraft, current: readonly KbFact[]): FactDecision {
+export function decideFact(
+  predicate: PredicateDefinition,
+  incoming: FactDraft,
+  current: readonly KbFact[],
+): FactDecision {
   const live = current.filter((f) => f.status !== 'rejected');
   const agreeing = live.filter((f) => sameObject(incoming, f));
   if (predicate.cardinality === 'many') return { status: 'active', changes: [] };
@@ -83,7 +97,11 @@ export function decideFact(predicate: PredicateDefinition, incoming: FactDraft, 
       if (incomingScore > best) {
         return {
           status: 'active',
-          changes: contradicting.map((f) => ({ factId: f.id, endReason: 'superseded', successor: { status: 'rejected' } })),
+          changes: contradicting.map((f) => ({
+            factId: f.id,
+            endReason: 'superseded',
+            successor: { status: 'rejected' },
+          })),
           conflict: { resolution: 'replaced-existing', existingIds },
         };
       }
@@ -123,7 +141,11 @@ function supersede(
     return {
       status: 'active',
       validTo,
-      changes: older.map((f) => ({ factId: f.id, endReason: 'superseded', successor: { validTo: incoming.validFrom } })),
+      changes: older.map((f) => ({
+        factId: f.id,
+        endReason: 'superseded',
+        successor: { validTo: incoming.validFrom },
+      })),
       conflict: { resolution: 'historical', existingIds },
     };
   }

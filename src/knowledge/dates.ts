@@ -1,6 +1,19 @@
 import { MagnaError } from '../core/errors.js';
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 
 /**
  * Reads the dates facts carry: epoch milliseconds, ISO strings, a bare year ("1999" → 1 January
@@ -34,6 +47,9 @@ function monthDate(month: string, day: number, year: number): number | null {
 export function requireWhen(input: string | number | undefined, field: string): number | null {
   if (input === undefined) return null;
   const t = parseWhen(input);
-  if (t === null) throw new MagnaError('INVALID_ARGUMENT', `${field} is not a date: ${JSON.stringify(input)}.`, { details: { field } });
+  if (t === null)
+    throw new MagnaError('INVALID_ARGUMENT', `${field} is not a date: ${JSON.stringify(input)}.`, {
+      details: { field },
+    });
   return t;
 }

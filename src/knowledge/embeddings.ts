@@ -36,7 +36,11 @@ export class OpenAiEmbeddings implements EmbeddingProvider {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (cause) {
-      throw new MagnaError('LLM_UNAVAILABLE', `Embedding endpoint ${url} cannot be reached: ${(cause as Error).message}`, { cause });
+      throw new MagnaError(
+        'LLM_UNAVAILABLE',
+        `Embedding endpoint ${url} cannot be reached: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     if (!response.ok) {
       throw new MagnaError('LLM_UNAVAILABLE', `Embedding endpoint ${url} answered ${response.status}.`, {
@@ -46,7 +50,10 @@ export class OpenAiEmbeddings implements EmbeddingProvider {
     const body = (await response.json()) as { data?: Array<{ index?: number; embedding?: number[] }> };
     const data = body.data ?? [];
     if (data.length !== texts.length || data.some((d) => !Array.isArray(d.embedding))) {
-      throw new MagnaError('LLM_UNAVAILABLE', `Embedding endpoint ${url} returned ${data.length} vectors for ${texts.length} texts.`);
+      throw new MagnaError(
+        'LLM_UNAVAILABLE',
+        `Embedding endpoint ${url} returned ${data.length} vectors for ${texts.length} texts.`,
+      );
     }
     const ordered = [...data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
     return ordered.map((d) => Float32Array.from(d.embedding ?? []));

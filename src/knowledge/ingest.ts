@@ -17,12 +17,20 @@ export interface IngestLimits {
   maxDocumentsPerCall: number;
 }
 
-export const DEFAULT_LIMITS: IngestLimits = { maxDocumentChars: 5_000_000, maxSourceChars: 2048, maxDocumentsPerCall: 10_000 };
+export const DEFAULT_LIMITS: IngestLimits = {
+  maxDocumentChars: 5_000_000,
+  maxSourceChars: 2048,
+  maxDocumentsPerCall: 10_000,
+};
 
 export function documentSchema(limits: IngestLimits) {
   return z
     .object({
-      source: z.string().trim().min(1, 'source is required (a URL, path or any stable id)').max(limits.maxSourceChars),
+      source: z
+        .string()
+        .trim()
+        .min(1, 'source is required (a URL, path or any stable id)')
+        .max(limits.maxSourceChars),
       title: z.string().max(1000).optional(),
       text: z
         .string()
@@ -35,9 +43,16 @@ export function documentSchema(limits: IngestLimits) {
 
 /** Validates every document of a batch before any is written, so a bad one stores nothing. */
 export function validateDocuments(input: unknown, limits: IngestLimits): DocumentInput[] {
-  if (!Array.isArray(input)) throw new MagnaError('KB_INVALID_DOCUMENT', 'documents must be an array of { source, title?, text, metadata? }.');
+  if (!Array.isArray(input))
+    throw new MagnaError(
+      'KB_INVALID_DOCUMENT',
+      'documents must be an array of { source, title?, text, metadata? }.',
+    );
   if (input.length > limits.maxDocumentsPerCall) {
-    throw new MagnaError('KB_INVALID_DOCUMENT', `At most ${limits.maxDocumentsPerCall} documents per call; got ${input.length}.`);
+    throw new MagnaError(
+      'KB_INVALID_DOCUMENT',
+      `At most ${limits.maxDocumentsPerCall} documents per call; got ${input.length}.`,
+    );
   }
   const schema = documentSchema(limits);
   return input.map((doc, index) => {
@@ -45,9 +60,13 @@ export function validateDocuments(input: unknown, limits: IngestLimits): Documen
     if (!parsed.success) {
       const details = issuesToDetails(parsed.error.issues.map((i) => ({ ...i, path: [index, ...i.path] })));
       const first = details.issues[0];
-      throw new MagnaError('KB_INVALID_DOCUMENT', `Document ${index}${sourceOf(doc)} is invalid: ${first?.path}: ${first?.message}.`, {
-        details,
-      });
+      throw new MagnaError(
+        'KB_INVALID_DOCUMENT',
+        `Document ${index}${sourceOf(doc)} is invalid: ${first?.path}: ${first?.message}.`,
+        {
+          details,
+        },
+      );
     }
     return parsed.data as DocumentInput;
   });
@@ -115,7 +134,9 @@ const TRIM = /^[\s"'“”‘’([{]+|[\s"'“”‘’)\]},;:!?]+$|\.$/g;
 export function prepareDocument(input: DocumentInput, options: PrepareOptions): PreparedDocument {
   const chunks = chunkText(input.text, options.chunking ?? DEFAULT_CHUNKING);
   const lead = sentences(input.text.slice(0, 2000))[0] ?? '';
-  const names = [...new Set([...(input.title ? [input.title.trim()] : []), ...leadNames(lead)])].filter(Boolean);
+  const names = [...new Set([...(input.title ? [input.title.trim()] : []), ...leadNames(lead)])].filter(
+    Boolean,
+  );
   const category = leadCategory(lead);
   const prepared: PreparedDocument = {
     input,
@@ -164,7 +185,9 @@ export function prepareDocument(input: DocumentInput, options: PrepareOptions): 
     const norm = normaliseName(names[0]);
     subject = entityFor(names[0], typed.get(norm) ?? (/^["“]/.test(lead.trim()) ? 'work' : undefined));
     if (subject) {
-      for (const alias of names.slice(1)) if (normaliseName(alias) !== subject.norm && !subject.aliases.includes(alias)) subject.aliases.push(alias);
+      for (const alias of names.slice(1))
+        if (normaliseName(alias) !== subject.norm && !subject.aliases.includes(alias))
+          subject.aliases.push(alias);
       for (const chunk of chunks) mention(subject, chunk.ordinal, 'subject', 0);
     }
   }
@@ -201,7 +224,13 @@ export function prepareDocument(input: DocumentInput, options: PrepareOptions): 
           validFrom: f.validFrom ? parseWhen(f.validFrom) : null,
           ordinal: chunk.ordinal,
         };
-        const key = JSON.stringify([fact.subjectKey, fact.predicate, fact.objectKey, fact.value, fact.validFrom]);
+        const key = JSON.stringify([
+          fact.subjectKey,
+          fact.predicate,
+          fact.objectKey,
+          fact.value,
+          fact.validFrom,
+        ]);
         if (factKeys.has(key)) continue;
         factKeys.add(key);
         prepared.facts.push(fact);

@@ -19,7 +19,15 @@ export interface MaintenanceOptions {
 }
 
 export interface MaintenanceReport {
-  duplicates?: Array<{ namespace: string; survivorId: string; survivor: string; duplicateId: string; duplicate: string; score: number; mergeId?: string }>;
+  duplicates?: Array<{
+    namespace: string;
+    survivorId: string;
+    survivor: string;
+    duplicateId: string;
+    duplicate: string;
+    score: number;
+    mergeId?: string;
+  }>;
   expired?: Record<string, number>;
   integrity?: IntegrityReport;
   compacted?: { chunks: number; facts: number };
@@ -32,14 +40,23 @@ const DUPLICATE_SCAN = 5000;
  * Curator maintenance. Duplicates and expiry touch only the caller's namespaces; the integrity
  * check and compaction see the whole store, so they need a system administrator.
  */
-export async function maintain(kb: KnowledgeBase, principal: Principal, options: MaintenanceOptions = {}): Promise<MaintenanceReport> {
+export async function maintain(
+  kb: KnowledgeBase,
+  principal: Principal,
+  options: MaintenanceOptions = {},
+): Promise<MaintenanceReport> {
   const tasks = options.tasks ?? ['duplicates', 'expire', 'integrity'];
   const report: MaintenanceReport = {};
   const now = kb.clock.now();
   const curator = await kb.scope(principal, 'curator', options.namespaces);
-  if (!curator.all && curator.prefixes.length === 0) throw new MagnaError('KB_FORBIDDEN', `${principal.id} curates no namespace.`);
+  if (!curator.all && curator.prefixes.length === 0)
+    throw new MagnaError('KB_FORBIDDEN', `${principal.id} curates no namespace.`);
   const global = tasks.includes('integrity') || tasks.includes('compact') || tasks.includes('expire');
-  if (global && !curator.all) throw new MagnaError('KB_FORBIDDEN', 'Integrity checks, expiry and compaction span every namespace: run them as an administrator.');
+  if (global && !curator.all)
+    throw new MagnaError(
+      'KB_FORBIDDEN',
+      'Integrity checks, expiry and compaction span every namespace: run them as an administrator.',
+    );
   if (tasks.includes('duplicates')) {
     report.duplicates = [];
     const namespaces = options.namespaces ?? (await namespacesIn(kb, principal));
@@ -51,7 +68,11 @@ export async function maintain(kb: KnowledgeBase, principal: Principal, options:
         const a = entities[i]!;
         if (taken.has(a.id)) continue;
         // Candidates are sorted by block (first two letters), so compare within the block only.
-        for (let j = i + 1; j < entities.length && entities[j]!.norm.slice(0, 2) === a.norm.slice(0, 2); j++) {
+        for (
+          let j = i + 1;
+          j < entities.length && entities[j]!.norm.slice(0, 2) === a.norm.slice(0, 2);
+          j++
+        ) {
           const b = entities[j]!;
           if (taken.has(b.id)) continue;
           const score = likelyDuplicates(a, b);
@@ -80,7 +101,12 @@ export async function maintain(kb: KnowledgeBase, principal: Principal, options:
     }
   }
   if (tasks.includes('integrity')) report.integrity = await kb.store.integrity();
-  if (tasks.includes('compact')) report.compacted = await kb.store.compact(now - (options.retainMs ?? 30 * 24 * 3600_000), principal.id, now);
+  if (tasks.includes('compact'))
+    report.compacted = await kb.store.compact(
+      now - (options.retainMs ?? 30 * 24 * 3600_000),
+      principal.id,
+      now,
+    );
   return report;
 }
 

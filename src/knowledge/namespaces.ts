@@ -14,19 +14,27 @@ export function validateNamespace(namespace: unknown): string {
     throw invalid(namespace, 'must be a non-empty string of at most 255 characters');
   }
   const segments = namespace.split('/');
-  if (segments.length > MAX_NAMESPACE_DEPTH) throw invalid(namespace, `has more than ${MAX_NAMESPACE_DEPTH} segments`);
+  if (segments.length > MAX_NAMESPACE_DEPTH)
+    throw invalid(namespace, `has more than ${MAX_NAMESPACE_DEPTH} segments`);
   for (const segment of segments) {
     if (!SEGMENT.test(segment)) {
-      throw invalid(namespace, 'segments must be lowercase letters, digits or "-", starting with a letter or digit');
+      throw invalid(
+        namespace,
+        'segments must be lowercase letters, digits or "-", starting with a letter or digit',
+      );
     }
   }
   return namespace;
 }
 
 function invalid(namespace: unknown, why: string): MagnaError {
-  return new MagnaError('KB_INVALID_NAMESPACE', `Namespace ${JSON.stringify(namespace)} ${why} (e.g. "acme/research/q3").`, {
-    details: { namespace },
-  });
+  return new MagnaError(
+    'KB_INVALID_NAMESPACE',
+    `Namespace ${JSON.stringify(namespace)} ${why} (e.g. "acme/research/q3").`,
+    {
+      details: { namespace },
+    },
+  );
 }
 
 /** True when `namespace` is `prefix` or lies below it. */

@@ -10,7 +10,8 @@ import type { EntityType } from './types.js';
 export const JW_THRESHOLD = 0.94;
 export const SHORT_NAME = 6;
 
-const ORG_SUFFIXES = /\b(inc|incorporated|ltd|limited|llc|plc|corp|corporation|co|company|gmbh|ag|sa|nv|bv|oy|ab)\b\.?$/;
+const ORG_SUFFIXES =
+  /\b(inc|incorporated|ltd|limited|llc|plc|corp|corporation|co|company|gmbh|ag|sa|nv|bv|oy|ab)\b\.?$/;
 
 export function normaliseName(name: string): string {
   let n = fold(name)
@@ -84,7 +85,9 @@ export function resolveEntity(
   const keys = new Set([name.norm, ...(name.aliasNorms ?? [])]);
   const exact = candidates.find((c) => keys.has(c.norm) && compatible(c.type, name.type));
   if (exact) return exact.id;
-  const alias = candidates.find((c) => c.aliasNorms.some((a) => keys.has(a)) && compatible(c.type, name.type));
+  const alias = candidates.find(
+    (c) => c.aliasNorms.some((a) => keys.has(a)) && compatible(c.type, name.type),
+  );
   if (alias) return alias.id;
   if (name.norm.length < SHORT_NAME) return null;
   let best: { id: string; score: number } | null = null;

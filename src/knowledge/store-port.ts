@@ -19,7 +19,10 @@ import type {
 
 /** Pure decisions the store calls inside its write transaction (the queue's `decide` pattern). */
 export interface WriteHooks {
-  resolveEntity(name: { norm: string; type: EntityType; aliasNorms: string[] }, candidates: EntityCandidate[]): string | null;
+  resolveEntity(
+    name: { norm: string; type: EntityType; aliasNorms: string[] },
+    candidates: EntityCandidate[],
+  ): string | null;
   decideFact(predicate: PredicateDefinition, incoming: FactDraft, current: KbFact[]): FactDecision;
   newId(prefix: string): string;
   now: number;
@@ -120,34 +123,72 @@ export interface KnowledgeStore {
   removeGrant(principalId: string, namespace: string, actor: string, now: number): Promise<boolean>;
 
   // writes
-  writeDocument(write: DocumentWrite, predicates: ReadonlyMap<string, PredicateDefinition>, hooks: WriteHooks): Promise<DocumentWriteOutcome>;
+  /** Writes a batch of documents in one transaction: all of them or, on any error, none. */
+  writeDocuments(
+    writes: readonly DocumentWrite[],
+    predicates: ReadonlyMap<string, PredicateDefinition>,
+    hooks: WriteHooks,
+  ): Promise<DocumentWriteOutcome[]>;
   writeFact(write: FactWrite, predicate: PredicateDefinition, hooks: WriteHooks): Promise<FactWriteOutcome>;
   retractFact(scope: Scope, factId: string, actor: string, now: number): Promise<KbFact>;
-  resolveConflict(scope: Scope, conflictId: string, winnerFactId: string | null, actor: string, hooks: WriteHooks): Promise<KbConflict>;
-  mergeEntities(scope: Scope, survivorId: string, mergedId: string, actor: string, hooks: WriteHooks): Promise<KbMerge>;
+  resolveConflict(
+    scope: Scope,
+    conflictId: string,
+    winnerFactId: string | null,
+    actor: string,
+    hooks: WriteHooks,
+  ): Promise<KbConflict>;
+  mergeEntities(
+    scope: Scope,
+    survivorId: string,
+    mergedId: string,
+    actor: string,
+    hooks: WriteHooks,
+  ): Promise<KbMerge>;
   unmerge(scope: Scope, mergeId: string, actor: string, now: number): Promise<KbMerge>;
 
   // reads
   document(scope: Scope, id: string): Promise<KbDocument | null>;
   documentBySource(scope: Scope, namespace: string, source: string): Promise<KbDocument | null>;
-  documents(scope: Scope, filter: { namespace?: string; limit?: number }): Promise<KbDocument[]>;
+  documents(
+    scope: Scope,
+    filter: { namespace?: string; ids?: readonly string[]; limit?: number },
+  ): Promise<KbDocument[]>;
+  documentHeads(
+    scope: Scope,
+    ids: readonly string[],
+  ): Promise<Array<{ id: string; source: string; title: string | null }>>;
   chunks(scope: Scope, ids: readonly string[]): Promise<KbChunk[]>;
   keywordSearch(scope: Scope, match: string, limit: number): Promise<Array<{ id: string; score: number }>>;
-  documentFrequency(scope: Scope, terms: readonly string[]): Promise<{ total: number; df: Map<string, number> }>;
+  documentFrequency(
+    scope: Scope,
+    terms: readonly string[],
+  ): Promise<{ total: number; df: Map<string, number> }>;
   entity(scope: Scope, id: string): Promise<KbEntity | null>;
   entities(scope: Scope, filter: EntityFilter): Promise<KbEntity[]>;
   /** Chunks that mention an entity, subjects first. */
-  entityChunks(scope: Scope, entityIds: readonly string[], limit: number): Promise<Array<{ chunkId: string; entityId: string; role: string }>>;
+  entityChunks(
+    scope: Scope,
+    entityIds: readonly string[],
+    limit: number,
+  ): Promise<Array<{ chunkId: string; entityId: string; role: string }>>;
   facts(scope: Scope, filter: FactFilter): Promise<KbFact[]>;
   neighbourhood(scope: Scope, entityId: string, hops: number, limit: number): Promise<Neighbourhood>;
-  conflicts(scope: Scope, filter: { namespace?: string; open?: boolean; limit?: number }): Promise<KbConflict[]>;
+  conflicts(
+    scope: Scope,
+    filter: { namespace?: string; open?: boolean; limit?: number },
+  ): Promise<KbConflict[]>;
   merges(scope: Scope, filter: { namespace?: string; limit?: number }): Promise<KbMerge[]>;
   audit(scope: Scope, filter: { namespace?: string; limit?: number }): Promise<KbAuditRecord[]>;
 
   // maintenance
   /** Namespaces in scope that hold documents or entities. */
   namespaces(scope: Scope): Promise<string[]>;
-  entityCandidates(scope: Scope, namespace: string, limit: number): Promise<Array<EntityCandidate & { namespace: string; name: string }>>;
+  entityCandidates(
+    scope: Scope,
+    namespace: string,
+    limit: number,
+  ): Promise<Array<EntityCandidate & { namespace: string; name: string }>>;
   expireFacts(predicate: string, recordedBefore: number, actor: string, now: number): Promise<number>;
   integrity(): Promise<IntegrityReport>;
   compact(supersededBefore: number, actor: string, now: number): Promise<{ chunks: number; facts: number }>;
@@ -155,10 +196,18 @@ export interface KnowledgeStore {
   // embeddings
   embeddingsMissing(scope: Scope, model: string, limit: number): Promise<Array<{ id: string; text: string }>>;
   saveEmbeddings(model: string, vectors: Array<{ chunkId: string; vector: Float32Array }>): Promise<void>;
-  embeddings(scope: Scope, model: string, chunkIds?: readonly string[]): Promise<Array<{ chunkId: string; vector: Float32Array }>>;
+  embeddings(
+    scope: Scope,
+    model: string,
+    chunkIds?: readonly string[],
+  ): Promise<Array<{ chunkId: string; vector: Float32Array }>>;
 
   // exchange
   exportRecords(scope: Scope): AsyncIterable<ExchangeRecord>;
-  importRecords(records: readonly ExchangeRecord[], actor: string, now: number): Promise<Record<string, number>>;
+  importRecords(
+    records: readonly ExchangeRecord[],
+    actor: string,
+    now: number,
+  ): Promise<Record<string, number>>;
   recordAudit(entry: Omit<KbAuditRecord, 'seq'>): Promise<void>;
 }

@@ -87,7 +87,12 @@ export interface KbFact {
   replaces: string | null;
 }
 
-export type ConflictResolution = 'superseded-existing' | 'kept-existing' | 'replaced-existing' | 'disputed' | 'historical';
+export type ConflictResolution =
+  | 'superseded-existing'
+  | 'kept-existing'
+  | 'replaced-existing'
+  | 'disputed'
+  | 'historical';
 
 export interface KbConflict {
   id: string;
@@ -119,7 +124,12 @@ export interface KbMerge {
 
 export interface MergeMoves {
   /** Mentions of the merged entity; where the survivor already had one, its prior role and count. */
-  mentions: Array<{ chunkId: string; role: string; count: number; survivor?: { role: string; count: number } }>;
+  mentions: Array<{
+    chunkId: string;
+    role: string;
+    count: number;
+    survivor?: { role: string; count: number };
+  }>;
   factSubjects: string[];
   factObjects: string[];
   /** Aliases moved from the merged entity to the survivor (norms). */

@@ -8,12 +8,19 @@ export type { Logger } from 'pino';
  * otherwise, so log shippers and humans both get what they need. Logs go to stderr, keeping
  * stdout for command output (`--json`).
  */
-export function createLogger(config: Pick<MagnaConfig, 'log'>, bindings: Record<string, unknown> = {}): Logger {
-  const pretty = config.log.format === 'pretty' || (config.log.format === 'auto' && process.stderr.isTTY === true);
+export function createLogger(
+  config: Pick<MagnaConfig, 'log'>,
+  bindings: Record<string, unknown> = {},
+): Logger {
+  const pretty =
+    config.log.format === 'pretty' || (config.log.format === 'auto' && process.stderr.isTTY === true);
   if (pretty) {
     return pino(
       { level: config.log.level, base: bindings },
-      pino.transport({ target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }),
+      pino.transport({
+        target: 'pino-pretty',
+        options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+      }),
     );
   }
   return pino({ level: config.log.level, base: bindings }, pino.destination({ dest: 2, sync: false }));

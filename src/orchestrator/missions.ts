@@ -151,7 +151,7 @@ export class MissionService {
   /** Recomputes a mission's status from its tasks; freezes it when every task has finished. */
   async refresh(id: string): Promise<MissionStatus> {
     const mission = await this.store.get(id);
-    if (!mission || mission.status !== 'running') return mission?.status ?? 'failed';
+    if (mission?.status !== 'running') return mission?.status ?? 'failed';
     const tasks = await this.queue.list({ missionId: id, limit: 10_000 });
     if (tasks.some((t) => t.state === 'waiting' || t.state === 'queued' || t.state === 'running'))
       return 'running';

@@ -75,25 +75,43 @@ export interface QueueStore {
   /** Extends the leases still held; returns the task ids whose lease is lost (cancelled, expired, taken). */
   heartbeat(leases: Lease[], now: number, leaseMs: number): Promise<string[]>;
   progress(lease: Lease, progress: number, message: string | null): Promise<void>;
-  complete(lease: Lease, output: unknown, effects: Effect[], children: NewTask[], now: number): Promise<{ task: Task } & Consequences>;
+  complete(
+    lease: Lease,
+    output: unknown,
+    effects: Effect[],
+    children: NewTask[],
+    now: number,
+  ): Promise<{ task: Task } & Consequences>;
   /**
    * Settles several successes in one transaction (group commit), each fenced by its own lease
    * exactly as complete() is: one refused completion leaves no trace and does not stop the others.
    * Outcomes are in the order of `completions`.
    */
   completeMany(completions: Completion[], now: number): Promise<CompletionOutcome[]>;
-  fail(lease: Lease, error: TaskError, decide: (task: Task) => FailureDecision, now: number): Promise<{ task: Task } & Consequences>;
+  fail(
+    lease: Lease,
+    error: TaskError,
+    decide: (task: Task) => FailureDecision,
+    now: number,
+  ): Promise<{ task: Task } & Consequences>;
   /** Puts a held task back in the queue without counting the attempt (graceful shutdown). */
   release(lease: Lease, now: number): Promise<Task | null>;
   cancel(taskId: string, reason: string, now: number): Promise<{ task: Task } & Consequences>;
   /** Dead or cancelled → queued again with a fresh attempt count. */
   redrive(taskId: string, now: number, rank: number): Promise<Task>;
   /** Running tasks whose lease expired: each counts as an attempt and is retried or dead. */
-  recoverExpired(now: number, decide: (task: Task) => FailureDecision): Promise<Array<{ task: Task } & Consequences>>;
+  recoverExpired(
+    now: number,
+    decide: (task: Task) => FailureDecision,
+  ): Promise<Array<{ task: Task } & Consequences>>;
   get(taskId: string): Promise<Task | null>;
   list(filter: TaskFilter): Promise<Task[]>;
   countByState(): Promise<Array<{ skill: string; state: TaskState; count: number }>>;
-  effects(filter: { taskId?: string; undelivered?: boolean; limit?: number }): Promise<Array<Effect & { taskId: string; createdAt: number }>>;
+  effects(filter: {
+    taskId?: string;
+    undelivered?: boolean;
+    limit?: number;
+  }): Promise<Array<Effect & { taskId: string; createdAt: number }>>;
   markEffectsDelivered(keys: string[], now: number): Promise<void>;
   /** Deletes finished tasks finished before `before` whose mission (if any) has finished. */
   prune(before: number): Promise<number>;

@@ -1,11 +1,18 @@
-import type { MagnaConfig } from '../core/config.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import type { MagnaConfig } from '../core/config.js';
 import { issuesToDetails, MagnaError, toMagnaError } from '../core/errors.js';
 import type { EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { backoffDelay, rankOf } from './ordering.js';
 import type { SkillCatalog } from './skill-catalog.js';
-import type { Completion, Consequences, FailureDecision, NewTask, QueueStore, SettledTask } from './store-port.js';
+import type {
+  Completion,
+  Consequences,
+  FailureDecision,
+  NewTask,
+  QueueStore,
+  SettledTask,
+} from './store-port.js';
 import type { Effect, Lease, Task, TaskError, TaskFilter, TaskSpec } from './types.js';
 
 export type QueueOptions = MagnaConfig['queue'];
@@ -19,7 +26,12 @@ export interface CompletionSpec {
 }
 
 /** Errors whose retry cannot help: the same input will fail the same way. */
-const PERMANENT_CODES = new Set(['QUEUE_INVALID_INPUT', 'QUEUE_UNKNOWN_SKILL', 'INVALID_ARGUMENT', 'QUEUE_OUTPUT_INVALID']);
+const PERMANENT_CODES = new Set([
+  'QUEUE_INVALID_INPUT',
+  'QUEUE_UNKNOWN_SKILL',
+  'INVALID_ARGUMENT',
+  'QUEUE_OUTPUT_INVALID',
+]);
 
 /**
  * Queue semantics on top of a QueueStore: defaults, validation against skill schemas, retry
@@ -38,7 +50,9 @@ export class TaskQueue {
   /** Validates and normalises one spec; throws a coded error naming the field. */
   prepare(spec: TaskSpec, now = this.clock.now()): NewTask {
     if (!spec || typeof spec !== 'object' || typeof spec.skill !== 'string') {
-      throw new MagnaError('QUEUE_INVALID_TASK', 'A task needs a skill name.', { details: { field: 'skill' } });
+      throw new MagnaError('QUEUE_INVALID_TASK', 'A task needs a skill name.', {
+        details: { field: 'skill' },
+      });
     }
     const skill = this.catalog.require(spec.skill);
     const parsed = skill.input.safeParse(spec.input ?? {});
@@ -58,14 +72,20 @@ export class TaskQueue {
     const runAt = spec.runAt ?? now + (spec.delayMs ?? 0);
     const dependsOn = [...new Set(spec.dependsOn ?? [])];
     if (!dependsOn.every((id) => typeof id === 'string' && id.length > 0)) {
-      throw new MagnaError('QUEUE_INVALID_TASK', 'dependsOn must be a list of task ids.', { details: { field: 'dependsOn' } });
+      throw new MagnaError('QUEUE_INVALID_TASK', 'dependsOn must be a list of task ids.', {
+        details: { field: 'dependsOn' },
+      });
     }
     const id = spec.id ?? newId('task');
     if (typeof id !== 'string' || !/^[\w.:-]{1,128}$/.test(id)) {
-      throw new MagnaError('QUEUE_INVALID_TASK', 'A task id is 1-128 letters, digits, _ . : or -.', { details: { field: 'id' } });
+      throw new MagnaError('QUEUE_INVALID_TASK', 'A task id is 1-128 letters, digits, _ . : or -.', {
+        details: { field: 'id' },
+      });
     }
     if (dependsOn.includes(id)) {
-      throw new MagnaError('QUEUE_INVALID_TASK', `Task ${id} cannot depend on itself.`, { details: { field: 'dependsOn' } });
+      throw new MagnaError('QUEUE_INVALID_TASK', `Task ${id} cannot depend on itself.`, {
+        details: { field: 'dependsOn' },
+      });
     }
     return {
       id,
@@ -98,7 +118,11 @@ export class TaskQueue {
     return outcomes.map((o) => o.task);
   }
 
-  async claim(workerId: string, skills: ReadonlyMap<string, number>, limit = this.options.claimBatch): Promise<Task[]> {
+  async claim(
+    workerId: string,
+    skills: ReadonlyMap<string, number>,
+    limit = this.options.claimBatch,
+  ): Promise<Task[]> {
     if (skills.size === 0 || limit <= 0) return [];
     const tasks = await this.store.claim({
       workerId,
@@ -124,9 +148,16 @@ export class TaskQueue {
     this.events.emit('task:progress', { ...base(task), progress: clamped, ...(message ? { message } : {}) });
   }
 
-  async complete(lease: Lease, output: unknown, effects: Effect[] = [], children: TaskSpec[] = []): Promise<Task> {
+  async complete(
+    lease: Lease,
+    output: unknown,
+    effects: Effect[] = [],
+    children: TaskSpec[] = [],
+  ): Promise<Task> {
     const now = this.clock.now();
-    const prepared = children.map((spec) => this.prepare({ ...spec, parentId: spec.parentId ?? lease.taskId }, now));
+    const prepared = children.map((spec) =>
+      this.prepare({ ...spec, parentId: spec.parentId ?? lease.taskId }, now),
+    );
     const result = await this.store.complete(lease, output, effects, prepared, now);
     this.emitSucceeded(result, now);
     return result.task;
@@ -138,14 +169,18 @@ export class TaskQueue {
    * coded error that refused it (QUEUE_LEASE_LOST, an invalid child), and a refusal leaves the
    * others settled.
    */
-  async completeMany(completions: ReadonlyArray<CompletionSpec>): Promise<Array<{ task: SettledTask } | { error: MagnaError }>> {
+  async completeMany(
+    completions: ReadonlyArray<CompletionSpec>,
+  ): Promise<Array<{ task: SettledTask } | { error: MagnaError }>> {
     const now = this.clock.now();
     const results: Array<{ task: SettledTask } | { error: MagnaError }> = new Array(completions.length);
     const prepared: Completion[] = [];
     const positions: number[] = [];
     completions.forEach(({ lease, output, effects = [], children = [] }, i) => {
       try {
-        const specs = children.map((spec) => this.prepare({ ...spec, parentId: spec.parentId ?? lease.taskId }, now));
+        const specs = children.map((spec) =>
+          this.prepare({ ...spec, parentId: spec.parentId ?? lease.taskId }, now),
+        );
         prepared.push({ lease, output, effects, children: specs });
         positions.push(i);
       } catch (error) {
@@ -190,7 +225,11 @@ export class TaskQueue {
     const now = this.clock.now();
     const current = await this.store.get(taskId);
     if (!current) throw new MagnaError('NOT_FOUND', `Task ${taskId} does not exist.`);
-    const task = await this.store.redrive(taskId, now, rankOf(now, current.priority, this.options.agingStepMs));
+    const task = await this.store.redrive(
+      taskId,
+      now,
+      rankOf(now, current.priority, this.options.agingStepMs),
+    );
     this.emitQueued(task);
     return task;
   }
@@ -199,7 +238,8 @@ export class TaskQueue {
   async recoverExpired(): Promise<Task[]> {
     const now = this.clock.now();
     const results = await this.store.recoverExpired(now, (task) => this.decide(task, now, false));
-    for (const result of results) this.emitFailure(result, result.task.lastError ?? { code: 'TIMEOUT', message: 'lease expired' });
+    for (const result of results)
+      this.emitFailure(result, result.task.lastError ?? { code: 'TIMEOUT', message: 'lease expired' });
     return results.map((r) => r.task);
   }
 
@@ -225,7 +265,8 @@ export class TaskQueue {
 
   private decide(task: Task, now: number, permanent: boolean): FailureDecision {
     if (permanent || task.attempt >= task.maxAttempts) return { dead: true };
-    const retryAt = now + backoffDelay(task.attempt, this.options.backoffBaseMs, this.options.backoffMaxMs, this.random);
+    const retryAt =
+      now + backoffDelay(task.attempt, this.options.backoffBaseMs, this.options.backoffMaxMs, this.random);
     return { retryAt, rank: rankOf(retryAt, task.priority, this.options.agingStepMs) };
   }
 
@@ -236,7 +277,12 @@ export class TaskQueue {
   }
 
   private emitQueued(task: Task): void {
-    this.events.emit('task:queued', { ...base(task), priority: task.priority, runAt: task.runAt, waitingOn: task.waitingOn });
+    this.events.emit('task:queued', {
+      ...base(task),
+      priority: task.priority,
+      runAt: task.runAt,
+      waitingOn: task.waitingOn,
+    });
   }
 
   private emitFailure(result: { task: Task } & Consequences, error: TaskError): void {
@@ -244,7 +290,11 @@ export class TaskQueue {
     const willRetry = task.state === 'queued';
     this.events.emit('task:failed', { ...base(task), error, willRetry });
     if (willRetry) {
-      this.events.emit('task:retrying', { ...base(task), runAt: task.runAt, delayMs: Math.max(0, task.runAt - this.clock.now()) });
+      this.events.emit('task:retrying', {
+        ...base(task),
+        runAt: task.runAt,
+        delayMs: Math.max(0, task.runAt - this.clock.now()),
+      });
     } else {
       this.events.emit('task:dead', { ...base(task), error });
     }
@@ -254,7 +304,8 @@ export class TaskQueue {
   private emitConsequences(result: Consequences): void {
     for (const task of result.children) this.emitQueued(task);
     for (const task of result.released) this.emitQueued(task);
-    for (const task of result.cancelled) this.events.emit('task:cancelled', { ...base(task), reason: task.cancelReason ?? '' });
+    for (const task of result.cancelled)
+      this.events.emit('task:cancelled', { ...base(task), reason: task.cancelReason ?? '' });
   }
 }
 

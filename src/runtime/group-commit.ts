@@ -1,5 +1,5 @@
-import type { CompletionSpec, TaskQueue } from '../queue/task-queue.js';
 import type { SettledTask } from '../queue/store-port.js';
+import type { CompletionSpec, TaskQueue } from '../queue/task-queue.js';
 
 interface Pending {
   spec: CompletionSpec;

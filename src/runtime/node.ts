@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import type { AgentDefinition, SkillDefinition } from '../agents/sdk.js';
+import type { MessageBus } from '../bus/bus.js';
 import type { AgentStatus, EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
-import type { MessageBus } from '../bus/bus.js';
 import type { AgentRegistry } from './agent-registry.js';
 import { CompletionBatcher } from './group-commit.js';
 import { type RunnerDeps, type RunningTask, runTask } from './task-runner.js';
@@ -98,7 +98,9 @@ export class AgentNode {
     this.timers.push(setInterval(() => void this.heartbeat(), this.options.heartbeatMs));
     // Expired leases are checked at a fraction of the lease so a killed worker's task waits
     // at most ~1.25 leases before another node picks it up.
-    this.timers.push(setInterval(() => void this.maintain(), Math.max(250, Math.floor(this.options.leaseMs / 4))));
+    this.timers.push(
+      setInterval(() => void this.maintain(), Math.max(250, Math.floor(this.options.leaseMs / 4))),
+    );
   }
 
   /** Stops claiming, lets in-flight tasks finish within the grace period, then releases the rest. */
@@ -142,9 +144,14 @@ export class AgentNode {
       services: this.deps.services,
       bus: this.deps.messaging(agent.definition.name),
     };
-    const endpoint = bus.registerAgent(agent.definition.name, agent.definition.role, (envelope) => onMessage(envelope, ctx), {
-      concurrency: agent.definition.concurrency,
-    });
+    const endpoint = bus.registerAgent(
+      agent.definition.name,
+      agent.definition.role,
+      (envelope) => onMessage(envelope, ctx),
+      {
+        concurrency: agent.definition.concurrency,
+      },
+    );
     this.busEndpoints.push(() => endpoint.unregister());
   }
 
@@ -154,7 +161,11 @@ export class AgentNode {
       let claimed = 0;
       if (capacity.total > 0) {
         try {
-          const tasks = await this.deps.queue.claim(this.id, capacity.bySkill, Math.min(this.options.claimBatch, capacity.total));
+          const tasks = await this.deps.queue.claim(
+            this.id,
+            capacity.bySkill,
+            Math.min(this.options.claimBatch, capacity.total),
+          );
           claimed = tasks.length;
           for (const task of tasks) this.dispatch(task);
         } catch (error) {
@@ -163,7 +174,8 @@ export class AgentNode {
       }
       // A full batch means more work is likely waiting: claim again at once. Otherwise sleep
       // until a local enqueue, a finished task or the poll interval.
-      if (claimed === 0 || claimed < Math.min(this.options.claimBatch, capacity.total)) await this.sleep(this.options.pollMs);
+      if (claimed === 0 || claimed < Math.min(this.options.claimBatch, capacity.total))
+        await this.sleep(this.options.pollMs);
     }
   }
 
@@ -185,7 +197,11 @@ export class AgentNode {
     for (const agent of this.agents) {
       if (agent.draining || !agent.skills.has(task.skill)) continue;
       if (agent.running.size >= agent.definition.concurrency) continue;
-      if (!best || agent.running.size / agent.definition.concurrency < best.running.size / best.definition.concurrency) best = agent;
+      if (
+        !best ||
+        agent.running.size / agent.definition.concurrency < best.running.size / best.definition.concurrency
+      )
+        best = agent;
     }
     if (!best) {
       // Capacity changed between claim and dispatch (a drain): hand the task back untouched.

@@ -1,31 +1,31 @@
 import { join } from 'node:path';
+import { ArtifactStore } from '../agents/artifacts.js';
+import { builtinAgents, builtinTemplates } from '../agents/builtin.js';
+import type { AgentDefinition, AgentMessaging } from '../agents/sdk.js';
+import type { AgentServices } from '../agents/services.js';
+import { MessageBus } from '../bus/bus.js';
+import { MemoryTransport } from '../bus/memory/transport.js';
 import { type ConfigInput, loadConfig, type MagnaConfig } from '../core/config.js';
 import { EventHub } from '../core/events.js';
-import { ArtifactStore } from '../agents/artifacts.js';
-import type { AgentServices } from '../agents/services.js';
+import { OpenAiEmbeddings } from '../knowledge/embeddings.js';
+import { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { SkillCatalog } from '../queue/skill-catalog.js';
-import { TaskQueue } from '../queue/task-queue.js';
-import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
-import { SqliteQueueStore } from '../store/sqlite/queue-store.js';
-import type { AgentDefinition, AgentMessaging } from '../agents/sdk.js';
-import { builtinAgents, builtinTemplates } from '../agents/builtin.js';
 import { MissionService } from '../orchestrator/missions.js';
 import type { PlanTemplate } from '../orchestrator/plan.js';
 import { Planner } from '../orchestrator/planner.js';
-import { SqliteAgentRegistry } from '../store/sqlite/agent-store.js';
-import { SqliteMissionStore } from '../store/sqlite/mission-store.js';
-import type { AgentRegistry } from './agent-registry.js';
-import { AgentNode } from './node.js';
-import { MessageBus } from '../bus/bus.js';
-import { MemoryTransport } from '../bus/memory/transport.js';
-import { SqliteMessageStore } from '../store/sqlite/message-store.js';
+import { SkillCatalog } from '../queue/skill-catalog.js';
+import { TaskQueue } from '../queue/task-queue.js';
 import { createEncryptor, type Encryptor } from '../security/encryption.js';
 import { SecurityService } from '../security/service.js';
-import { SqliteSecurityStore } from '../store/sqlite/security-store.js';
-import { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { OpenAiEmbeddings } from '../knowledge/embeddings.js';
+import { SqliteAgentRegistry } from '../store/sqlite/agent-store.js';
+import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
 import { SqliteKnowledgeStore } from '../store/sqlite/knowledge-store.js';
+import { SqliteMessageStore } from '../store/sqlite/message-store.js';
+import { SqliteMissionStore } from '../store/sqlite/mission-store.js';
+import { SqliteQueueStore } from '../store/sqlite/queue-store.js';
+import { SqliteSecurityStore } from '../store/sqlite/security-store.js';
+import type { AgentRegistry } from './agent-registry.js';
+import { AgentNode } from './node.js';
 
 /**
  * The composition root: the one place that picks adapters and wires services together.
@@ -86,9 +86,18 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
   // Embeddings are optional: on only when an endpoint and an embedding model are configured.
   const embeddings =
     config.llm.baseUrl && config.llm.embeddingModel
-      ? new OpenAiEmbeddings({ baseUrl: config.llm.baseUrl, model: config.llm.embeddingModel, timeoutMs: config.llm.timeoutMs, ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}) })
+      ? new OpenAiEmbeddings({
+          baseUrl: config.llm.baseUrl,
+          model: config.llm.embeddingModel,
+          timeoutMs: config.llm.timeoutMs,
+          ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
+        })
       : undefined;
-  const knowledge = new KnowledgeBase(new SqliteKnowledgeStore(db), { events, logger, ...(embeddings ? { embeddings } : {}) });
+  const knowledge = new KnowledgeBase(new SqliteKnowledgeStore(db), {
+    events,
+    logger,
+    ...(embeddings ? { embeddings } : {}),
+  });
   const services: AgentServices = { encryption, knowledge };
   const security = new SecurityService(new SqliteSecurityStore(db), encryption, events, config.security);
   const closers: Array<() => Promise<void> | void> = [];
@@ -102,10 +111,19 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     recentSize: config.bus.recentSize,
     onError: (error, context) => logger.warn({ err: error }, `bus: ${context}`),
   });
-  closers.push(() => transport.close(), () => bus.close());
-  const agentDefinitions = [...(options.builtins === false ? [] : builtinAgents()), ...(options.agents ?? [])];
+  closers.push(
+    () => transport.close(),
+    () => bus.close(),
+  );
+  const agentDefinitions = [
+    ...(options.builtins === false ? [] : builtinAgents()),
+    ...(options.agents ?? []),
+  ];
   for (const agent of agentDefinitions) for (const skill of agent.skills) catalog.register(skill);
-  const planner = new Planner([...(options.templates ?? []), ...(options.builtins === false ? [] : builtinTemplates())]);
+  const planner = new Planner([
+    ...(options.templates ?? []),
+    ...(options.builtins === false ? [] : builtinTemplates()),
+  ]);
   const missions = new MissionService(new SqliteMissionStore(db), queue, planner, artifacts, events);
   const agents = new SqliteAgentRegistry(db);
   const messaging = (agentName: string): AgentMessaging => messagingOf(system, agentName);
@@ -134,7 +152,11 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
       const node = new AgentNode(
         { queue, config, logger, artifacts, services, events, registry: agents, messaging, bus },
         nodeOptions.agents ?? agentDefinitions,
-        { ...config.queue, shutdownGraceMs: config.node.shutdownGraceMs, ...(nodeOptions.nodeId ? { nodeId: nodeOptions.nodeId } : {}) },
+        {
+          ...config.queue,
+          shutdownGraceMs: config.node.shutdownGraceMs,
+          ...(nodeOptions.nodeId ? { nodeId: nodeOptions.nodeId } : {}),
+        },
       );
       nodes.push(node);
       return node;

@@ -3,6 +3,7 @@ import type { AgentDefinition, AgentMessaging, SkillContext, SkillDefinition } f
 import type { AgentServices } from '../agents/services.js';
 import type { MagnaConfig } from '../core/config.js';
 import { isMagnaError, MagnaError, toMagnaError } from '../core/errors.js';
+import type { EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../observability/logger.js';
 import { stepKeyOf } from '../orchestrator/missions.js';
@@ -27,6 +28,7 @@ export interface RunningTask {
 
 export interface RunnerDeps {
   queue: TaskQueue;
+  events: EventHub;
   config: Readonly<MagnaConfig>;
   logger: Logger;
   artifacts: ArtifactStore;
@@ -69,7 +71,9 @@ export function runTask(
  * Per-task work here is kept to what the task needs, measured with the queue benchmark (no-op
  * handler, CPU per task on a 2-core machine): the child logger, the bus facade and the
  * AbortController are made only when the handler uses them (together ~8% of a no-op task), and
- * upstream outputs are looked up only for tasks that have dependencies.
+ * upstream outputs are looked up only for tasks that have dependencies. Context functions are
+ * methods rather than arrow properties: under tsx (keepNames) each named arrow costs a
+ * defineProperty per task.
  */
 async function execute(
   deps: RunnerDeps,
@@ -80,13 +84,14 @@ async function execute(
 ): Promise<void> {
   const { task, lease } = running;
   let logger: Logger | undefined;
-  const log = (): Logger =>
-    (logger ??= deps.logger.child({ taskId: task.id, skill: task.skill, attempt: task.attempt, agent: agent.name }));
   let bus: AgentMessaging | undefined;
   const children: TaskSpec[] = [];
   const effects: Effect[] = [];
   const timer = setTimeout(() => {
-    running.abort('timeout', new MagnaError('TIMEOUT', `Task ${task.id} exceeded its ${task.timeoutMs} ms time limit.`));
+    running.abort(
+      'timeout',
+      new MagnaError('TIMEOUT', `Task ${task.id} exceeded its ${task.timeoutMs} ms time limit.`),
+    );
   }, task.timeoutMs);
   try {
     const ctx: SkillContext = {
@@ -94,7 +99,8 @@ async function execute(
         return attempt.signal;
       },
       get logger() {
-        return log();
+        logger ??= taskLogger(deps, agent, task);
+        return logger;
       },
       task: { id: task.id, attempt: task.attempt, missionId: task.missionId, skill: task.skill },
       upstream: task.dependsOn.length === 0 ? {} : await upstreamOf(deps.queue, task),
@@ -106,32 +112,54 @@ async function execute(
         bus ??= deps.messaging(agent.name);
         return bus;
       },
-      progress: (fraction, message) => deps.queue.progress(lease, task, fraction, message),
+      progress(fraction, message) {
+        return deps.queue.progress(lease, task, fraction, message);
+      },
       enqueue(spec) {
         const id = spec.id ?? newId('task');
-        children.push({ ...spec, id, parentId: task.id, missionId: spec.missionId ?? task.missionId ?? undefined });
+        children.push({
+          ...spec,
+          id,
+          parentId: task.id,
+          missionId: spec.missionId ?? task.missionId ?? undefined,
+        });
         return id;
       },
       effect(kind, key, payload) {
         effects.push({ kind, key, payload });
       },
-      writeArtifact: (name, content) => deps.artifacts.write(task.missionId ?? task.id, name, content),
+      emit(type, data) {
+        deps.events.emit(type, data);
+      },
+      writeArtifact(name, content) {
+        return deps.artifacts.write(task.missionId ?? task.id, name, content);
+      },
     };
     const input = skill.input.parse(task.input);
     const raced = await attempt.race(skill.handler(input, ctx));
     const output = skill.output.safeParse(raced);
     if (!output.success) {
-      throw new MagnaError('QUEUE_OUTPUT_INVALID', `Skill ${skill.name} returned output that does not match its schema.`, {
-        details: { issues: output.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-      });
+      throw new MagnaError(
+        'QUEUE_OUTPUT_INVALID',
+        `Skill ${skill.name} returned output that does not match its schema.`,
+        {
+          details: {
+            issues: output.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          },
+        },
+      );
     }
     if (deps.complete) await deps.complete({ lease, output: output.data, effects, children });
     else await deps.queue.complete(lease, output.data, effects, children);
   } catch (error) {
-    await settleFailure(deps, running, error, log());
+    await settleFailure(deps, running, error, logger ?? taskLogger(deps, agent, task));
   } finally {
     clearTimeout(timer);
   }
+}
+
+function taskLogger(deps: RunnerDeps, agent: AgentDefinition, task: Task): Logger {
+  return deps.logger.child({ taskId: task.id, skill: task.skill, attempt: task.attempt, agent: agent.name });
 }
 
 /**

@@ -58,7 +58,9 @@ export class AuditLog {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  record(entry: Omit<AuditEntry, 'details'> & { details?: Record<string, unknown> | null }): Promise<AuditRecord> {
+  record(
+    entry: Omit<AuditEntry, 'details'> & { details?: Record<string, unknown> | null },
+  ): Promise<AuditRecord> {
     const full: AuditEntry = {
       ...entry,
       details: entry.details && Object.keys(entry.details).length > 0 ? JSON.stringify(entry.details) : null,
@@ -77,7 +79,12 @@ export class AuditLog {
         auditHash(prevHash, { ...entry, seq, at }),
       );
       records.forEach((record, i) => {
-        this.events.emit('audit:record', { seq: record.seq, actor: record.actor, action: record.action, outcome: record.outcome });
+        this.events.emit('audit:record', {
+          seq: record.seq,
+          actor: record.actor,
+          action: record.action,
+          outcome: record.outcome,
+        });
         batch[i]!.resolve(record);
       });
     } catch (error) {
@@ -105,7 +112,8 @@ export class AuditLog {
           reason,
         });
         if (record.seq !== expectedSeq) return broken(`record ${expectedSeq} is missing`);
-        if (record.prevHash !== prevHash) return broken('its previous-hash link does not match the record before it');
+        if (record.prevHash !== prevHash)
+          return broken('its previous-hash link does not match the record before it');
         if (auditHash(prevHash, record) !== record.hash) return broken('its content does not match its hash');
         prevHash = record.hash;
         expectedSeq++;

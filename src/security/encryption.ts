@@ -44,9 +44,13 @@ export function parseKey(text: string): Buffer {
   const value = text.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
   if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(value) && !/^[A-Za-z0-9+/_-]{43}=?$/.test(value))) {
-    throw new MagnaError('CONFIG_INVALID', 'An encryption key must be 32 bytes, written as 64 hex characters or base64.', {
-      details: { field: 'security.encryptionKey' },
-    });
+    throw new MagnaError(
+      'CONFIG_INVALID',
+      'An encryption key must be 32 bytes, written as 64 hex characters or base64.',
+      {
+        details: { field: 'security.encryptionKey' },
+      },
+    );
   }
   return key;
 }
@@ -68,14 +72,21 @@ export function keyringFromConfig(security: MagnaConfig['security']): Buffer[] {
     try {
       content = readFileSync(security.encryptionKeyFile, 'utf8');
     } catch (cause) {
-      throw new MagnaError('CONFIG_INVALID', `Cannot read the encryption key file ${security.encryptionKeyFile}.`, {
-        cause,
-        details: { field: 'security.encryptionKeyFile' },
-      });
+      throw new MagnaError(
+        'CONFIG_INVALID',
+        `Cannot read the encryption key file ${security.encryptionKeyFile}.`,
+        {
+          cause,
+          details: { field: 'security.encryptionKeyFile' },
+        },
+      );
     }
     texts = content.split('\n').filter((line) => !line.trim().startsWith('#'));
   }
-  return texts.map((t) => t.trim()).filter((t) => t.length > 0).map(parseKey);
+  return texts
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0)
+    .map(parseKey);
 }
 
 export class AesGcmEncryptor implements Encryptor {
@@ -135,10 +146,14 @@ export class AesGcmEncryptor implements Encryptor {
 
   keyIdOf(stored: string | Uint8Array): string | null {
     if (typeof stored === 'string') {
-      return stored.startsWith(TEXT_PREFIX) ? stored.slice(TEXT_PREFIX.length, TEXT_PREFIX.length + KEY_ID_BYTES * 2) : null;
+      return stored.startsWith(TEXT_PREFIX)
+        ? stored.slice(TEXT_PREFIX.length, TEXT_PREFIX.length + KEY_ID_BYTES * 2)
+        : null;
     }
     const buffer = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
-    return hasMagic(buffer) ? buffer.subarray(BYTES_MAGIC.length, BYTES_MAGIC.length + KEY_ID_BYTES).toString('hex') : null;
+    return hasMagic(buffer)
+      ? buffer.subarray(BYTES_MAGIC.length, BYTES_MAGIC.length + KEY_ID_BYTES).toString('hex')
+      : null;
   }
 
   private seal(plain: Uint8Array): { nonce: Buffer; tag: Buffer; ciphertext: Buffer } {
@@ -166,10 +181,14 @@ export class AesGcmEncryptor implements Encryptor {
       decipher.setAuthTag(packed.subarray(NONCE_BYTES, NONCE_BYTES + TAG_BYTES));
       return Buffer.concat([decipher.update(packed.subarray(NONCE_BYTES + TAG_BYTES)), decipher.final()]);
     } catch (cause) {
-      throw new MagnaError('CRYPTO_DECRYPT_FAILED', `A value under key ${keyId} does not decrypt: tampered or corrupted.`, {
-        cause,
-        details: { keyId },
-      });
+      throw new MagnaError(
+        'CRYPTO_DECRYPT_FAILED',
+        `A value under key ${keyId} does not decrypt: tampered or corrupted.`,
+        {
+          cause,
+          details: { keyId },
+        },
+      );
     }
   }
 }

@@ -7,7 +7,12 @@ import { type Principal, SYSTEM_ROLES, type SystemRole } from '../core/principal
 import { validateNamespace } from '../knowledge/namespaces.js';
 import type { ApiKeyRecord, SecurityStore } from './store-port.js';
 
-const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
+const scrypt = promisify(scryptCallback) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: object,
+) => Promise<Buffer>;
 
 /**
  * scrypt cost N=2^14, r=8, p=1: ~16 MiB and ~40 ms per hash on one core — slow enough to make a
@@ -87,7 +92,8 @@ export class KeyService {
 
   async get(id: string): Promise<ApiKeyView> {
     const record = await this.store.getKey(id);
-    if (!record) throw new MagnaError('NOT_FOUND', `API key ${id} does not exist.`, { details: { keyId: id } });
+    if (!record)
+      throw new MagnaError('NOT_FOUND', `API key ${id} does not exist.`, { details: { keyId: id } });
     return toView(record, this.clock.now());
   }
 
@@ -95,7 +101,8 @@ export class KeyService {
     const record = await this.store.revokeKey(id, this.clock.now());
     this.verified.delete(id);
     this.records.delete(id);
-    if (!record) throw new MagnaError('NOT_FOUND', `API key ${id} does not exist.`, { details: { keyId: id } });
+    if (!record)
+      throw new MagnaError('NOT_FOUND', `API key ${id} does not exist.`, { details: { keyId: id } });
     return toView(record, this.clock.now());
   }
 
@@ -107,7 +114,11 @@ export class KeyService {
   async active(id: string): Promise<ApiKeyRecord | null> {
     const revokedAt = await this.store.keyRevokedAt(id);
     let record = this.records.get(id);
-    if (revokedAt === undefined || revokedAt !== null || (record?.expiresAt != null && record.expiresAt <= this.clock.now())) {
+    if (
+      revokedAt === undefined ||
+      revokedAt !== null ||
+      (record?.expiresAt != null && record.expiresAt <= this.clock.now())
+    ) {
       this.verified.delete(id);
       this.records.delete(id);
       return null;
@@ -154,7 +165,9 @@ export class KeyService {
    * First start: when no active admin key exists, creates one — from `configured`
    * (MAGNA_ADMIN_KEY) if given, else a random one whose text is returned to be printed once.
    */
-  async ensureAdmin(configured?: string): Promise<{ created: false } | { created: true; key: string | null; id: string }> {
+  async ensureAdmin(
+    configured?: string,
+  ): Promise<{ created: false } | { created: true; key: string | null; id: string }> {
     if ((await this.store.countActiveKeys('admin', this.clock.now())) > 0) return { created: false };
     if (configured) {
       if (await this.store.getKey(CONFIG_ADMIN_KEY_ID)) {
@@ -163,7 +176,11 @@ export class KeyService {
         return { created: true, key: made.key, id: made.record.id };
       }
       this.rejected.clear();
-      await this.insert(CONFIG_ADMIN_KEY_ID, configured, { role: 'admin', name: 'admin (from config)', createdBy: 'system' });
+      await this.insert(CONFIG_ADMIN_KEY_ID, configured, {
+        role: 'admin',
+        name: 'admin (from config)',
+        createdBy: 'system',
+      });
       return { created: true, key: null, id: CONFIG_ADMIN_KEY_ID };
     }
     const made = await this.create({ role: 'admin', name: 'admin', createdBy: 'system' });
@@ -172,21 +189,31 @@ export class KeyService {
 
   private async insert(id: string, key: string, options: NewKeyOptions): Promise<ApiKeyView> {
     if (!(SYSTEM_ROLES as readonly string[]).includes(options.role)) {
-      throw new MagnaError('INVALID_ARGUMENT', `Unknown role ${options.role}; one of ${SYSTEM_ROLES.join(', ')}.`, {
-        details: { field: 'role' },
-      });
+      throw new MagnaError(
+        'INVALID_ARGUMENT',
+        `Unknown role ${options.role}; one of ${SYSTEM_ROLES.join(', ')}.`,
+        {
+          details: { field: 'role' },
+        },
+      );
     }
     for (const ns of options.namespaces ?? []) validateNamespace(ns);
     const now = this.clock.now();
-    if (options.expiresAt !== undefined && (!Number.isInteger(options.expiresAt) || options.expiresAt <= now)) {
-      throw new MagnaError('INVALID_ARGUMENT', 'A key must expire in the future.', { details: { field: 'expiresAt' } });
+    if (
+      options.expiresAt !== undefined &&
+      (!Number.isInteger(options.expiresAt) || options.expiresAt <= now)
+    ) {
+      throw new MagnaError('INVALID_ARGUMENT', 'A key must expire in the future.', {
+        details: { field: 'expiresAt' },
+      });
     }
     const salt = randomBytes(16);
     const record: ApiKeyRecord = {
       id,
       name: options.name ?? options.role,
       role: options.role,
-      namespaces: options.namespaces && options.namespaces.length > 0 ? [...new Set(options.namespaces)] : null,
+      namespaces:
+        options.namespaces && options.namespaces.length > 0 ? [...new Set(options.namespaces)] : null,
       salt,
       hash: await scrypt(key, salt, HASH_BYTES, SCRYPT),
       createdAt: now,
@@ -240,9 +267,13 @@ export function parseExpiry(text: string, now: number): number {
   }
   const at = Date.parse(text);
   if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim()) || Number.isNaN(at)) {
-    throw new MagnaError('INVALID_ARGUMENT', `Expiry "${text}" is neither a duration (30d, 12h, 45m) nor an ISO date.`, {
-      details: { field: 'expires' },
-    });
+    throw new MagnaError(
+      'INVALID_ARGUMENT',
+      `Expiry "${text}" is neither a duration (30d, 12h, 45m) nor an ISO date.`,
+      {
+        details: { field: 'expires' },
+      },
+    );
   }
   return at;
 }

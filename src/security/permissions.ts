@@ -28,7 +28,10 @@ export const PERMISSIONS = {
   'messages:send': { roles: ['admin', 'operator', 'agent'], doc: 'Send a message on the bus.' },
   'messages:dead-letters': { roles: ['admin', 'operator'], doc: 'Read dead-lettered messages.' },
   'knowledge:read': { roles: ALL, doc: 'Search and read the knowledge base (within the key’s namespaces).' },
-  'knowledge:write': { roles: ['admin', 'operator', 'analyst', 'agent'], doc: 'Ingest documents (within the key’s namespaces).' },
+  'knowledge:write': {
+    roles: ['admin', 'operator', 'analyst', 'agent'],
+    doc: 'Ingest documents (within the key’s namespaces).',
+  },
   'events:read': { roles: ALL, doc: 'Subscribe to the live event stream.' },
   'metrics:read': { roles: ['admin', 'operator', 'agent', 'viewer'], doc: 'Scrape Prometheus metrics.' },
   'keys:manage': { roles: ['admin'], doc: 'Create, list and revoke API keys.' },

@@ -26,7 +26,10 @@ export async function rotateEncryption(options: {
   const { store, encryptor } = options;
   const current = encryptor.currentKeyId;
   if (!current) {
-    throw new MagnaError('CRYPTO_KEY_MISSING', 'No encryption key is configured; set MAGNA_ENCRYPTION_KEY or MAGNA_ENCRYPTION_KEY_FILE.');
+    throw new MagnaError(
+      'CRYPTO_KEY_MISSING',
+      'No encryption key is configured; set MAGNA_ENCRYPTION_KEY or MAGNA_ENCRYPTION_KEY_FILE.',
+    );
   }
   const columns: RotationReport['columns'] = [];
   for (const column of options.columns ?? ENCRYPTED_COLUMNS) {
@@ -36,7 +39,9 @@ export async function rotateEncryption(options: {
     columns.push({ table: column.table, column: column.column, rewritten });
   }
   let artifacts = 0;
-  const entries = await readdir(options.artifactsRoot, { recursive: true, withFileTypes: true }).catch(() => []);
+  const entries = await readdir(options.artifactsRoot, { recursive: true, withFileTypes: true }).catch(
+    () => [],
+  );
   for (const entry of entries) {
     if (!entry.isFile() || entry.name.endsWith('.tmp')) continue;
     const path = join(entry.parentPath, entry.name);

@@ -1,5 +1,5 @@
-import type { MagnaConfig } from '../core/config.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import type { MagnaConfig } from '../core/config.js';
 import type { EventHub } from '../core/events.js';
 import { AuditLog } from './audit.js';
 import type { Encryptor } from './encryption.js';

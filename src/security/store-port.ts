@@ -91,7 +91,11 @@ export interface SecurityStore {
    * batch in one transaction; returns how many values were rewritten. Tables that do not exist
    * (a module not installed) count as zero.
    */
-  reencryptColumn(column: EncryptedColumn, currentKeyId: string, rewrite: (value: string) => string): Promise<number>;
+  reencryptColumn(
+    column: EncryptedColumn,
+    currentKeyId: string,
+    rewrite: (value: string) => string,
+  ): Promise<number>;
   /** Throws UNAVAILABLE when the store cannot answer (readiness). */
   ping(): Promise<void>;
 }

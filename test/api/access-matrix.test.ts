@@ -5,7 +5,7 @@ import { allRoutes } from '../../src/api/server.js';
 import { SYSTEM_ROLES, type SystemRole } from '../../src/core/principal.js';
 import { allows } from '../../src/security/permissions.js';
 import { openTestApi, type TestApi } from './helpers.js';
-import { type Sample, SAMPLES } from './samples.js';
+import { SAMPLES, type Sample } from './samples.js';
 
 let api: TestApi;
 let base: string;
@@ -40,12 +40,17 @@ function streamStatus(sample: Sample, headers: Record<string, string>): Promise<
       resolve(res.statusCode ?? 0);
       res.destroy();
     });
-    req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
+    req.on('error', (error) =>
+      (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error),
+    );
     req.end();
   });
 }
 
-async function call(sample: Sample, headers: Record<string, string>): Promise<{ status: number; code?: string }> {
+async function call(
+  sample: Sample,
+  headers: Record<string, string>,
+): Promise<{ status: number; code?: string }> {
   if (sample.stream) return { status: await streamStatus(sample, headers) };
   const response = await api.app.inject({
     method: sample.method,
@@ -77,10 +82,14 @@ describe('route × role matrix', () => {
         checks++;
         const allowed = route.permission === null || allows(role, route.permission);
         if (allowed && (result.status === 401 || result.status === 403 || result.status >= 500)) {
-          failures.push(`${role} ${sample.method} ${sample.url}: expected allowed, got ${result.status} ${result.code ?? ''}`);
+          failures.push(
+            `${role} ${sample.method} ${sample.url}: expected allowed, got ${result.status} ${result.code ?? ''}`,
+          );
         }
         if (!allowed && (result.status !== 403 || (!sample.stream && result.code !== 'FORBIDDEN'))) {
-          failures.push(`${role} ${sample.method} ${sample.url}: expected 403 FORBIDDEN, got ${result.status} ${result.code ?? ''}`);
+          failures.push(
+            `${role} ${sample.method} ${sample.url}: expected 403 FORBIDDEN, got ${result.status} ${result.code ?? ''}`,
+          );
         }
       }
     }
@@ -95,7 +104,8 @@ describe('route × role matrix', () => {
       const result = await call(sample, {});
       const expected = route.operationId === 'health.live' ? 200 : 401;
       if (result.status !== expected) failures.push(`${sample.method} ${sample.url}: ${result.status}`);
-      if (expected === 401 && !sample.stream && result.code !== 'AUTH_REQUIRED') failures.push(`${sample.url}: code ${result.code}`);
+      if (expected === 401 && !sample.stream && result.code !== 'AUTH_REQUIRED')
+        failures.push(`${sample.url}: code ${result.code}`);
     }
     expect(failures).toEqual([]);
     const unknown = await api.app.inject({ method: 'GET', url: '/no/such/route' });
@@ -120,9 +130,21 @@ describe('route × role matrix', () => {
       expect(response.json().error.code).toBe('AUTH_INVALID');
       expect(response.headers['www-authenticate']).toContain('Bearer');
     }
-    expect((await api.app.inject({ method: 'GET', url: '/tasks', headers: { authorization: `Bearer ${made.key}` } })).statusCode).toBe(200);
+    expect(
+      (
+        await api.app.inject({
+          method: 'GET',
+          url: '/tasks',
+          headers: { authorization: `Bearer ${made.key}` },
+        })
+      ).statusCode,
+    ).toBe(200);
     await api.system.security.keys.revoke(made.record.id);
-    const revoked = await api.app.inject({ method: 'GET', url: '/tasks', headers: { authorization: `Bearer ${made.key}` } });
+    const revoked = await api.app.inject({
+      method: 'GET',
+      url: '/tasks',
+      headers: { authorization: `Bearer ${made.key}` },
+    });
     expect(revoked.statusCode).toBe(401);
   });
 
@@ -134,7 +156,12 @@ describe('route × role matrix', () => {
     const challenge = await api.app.inject({ method: 'GET', url: '/docs' });
     expect(challenge.headers['www-authenticate']).toContain('Basic');
     const adminBasic = `Basic ${Buffer.from(`me:${api.keys.admin}`).toString('base64')}`;
-    const post = await api.app.inject({ method: 'POST', url: '/keys', headers: { authorization: adminBasic }, payload: { role: 'viewer' } });
+    const post = await api.app.inject({
+      method: 'POST',
+      url: '/keys',
+      headers: { authorization: adminBasic },
+      payload: { role: 'viewer' },
+    });
     expect(post.statusCode).toBe(401);
     const get = await api.app.inject({ method: 'GET', url: '/keys', headers: { authorization: adminBasic } });
     expect(get.statusCode).toBe(401);

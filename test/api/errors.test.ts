@@ -8,8 +8,13 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-function expectErrorShape(body: unknown): { code: string; message: string; details: Record<string, unknown> } {
-  const error = (body as { error: { code: string; message: string; details: Record<string, unknown> } }).error;
+function expectErrorShape(body: unknown): {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+} {
+  const error = (body as { error: { code: string; message: string; details: Record<string, unknown> } })
+    .error;
   expect(Object.keys(body as object)).toEqual(['error']);
   expect(Object.keys(ERROR_CODES)).toContain(error.code);
   expect(typeof error.message).toBe('string');
@@ -33,9 +38,15 @@ describe('one error shape', () => {
   });
 
   it('reports query and path errors with their part', async () => {
-    const response = await api.app.inject({ method: 'GET', url: '/tasks?limit=0&state=nope', headers: api.auth('viewer') });
+    const response = await api.app.inject({
+      method: 'GET',
+      url: '/tasks?limit=0&state=nope',
+      headers: api.auth('viewer'),
+    });
     expect(response.statusCode).toBe(400);
-    const paths = (expectErrorShape(response.json()).details.issues as Array<{ path: string }>).map((i) => i.path);
+    const paths = (expectErrorShape(response.json()).details.issues as Array<{ path: string }>).map(
+      (i) => i.path,
+    );
     expect(paths).toEqual(expect.arrayContaining(['query.limit', 'query.state']));
   });
 
@@ -55,7 +66,11 @@ describe('one error shape', () => {
       payload: { skill: 'test.echo', input: { text: 5 } },
     });
     expect(expectErrorShape(badInput.json()).code).toBe('QUEUE_INVALID_INPUT');
-    const missing = await api.app.inject({ method: 'GET', url: '/tasks/task_nope', headers: api.auth('viewer') });
+    const missing = await api.app.inject({
+      method: 'GET',
+      url: '/tasks/task_nope',
+      headers: api.auth('viewer'),
+    });
     expect(missing.statusCode).toBe(404);
     expect(expectErrorShape(missing.json()).code).toBe('NOT_FOUND');
     const noPlanner = await api.app.inject({
@@ -119,20 +134,33 @@ describe('one error shape', () => {
 
 describe('rate limits and CORS from config', () => {
   it('limits requests per key with 429 and Retry-After, other keys unaffected', async () => {
-    const limited = await openTestApi({ server: { rateLimitPerMinute: 3, corsOrigin: 'https://dash.example' } });
+    const limited = await openTestApi({
+      server: { rateLimitPerMinute: 3, corsOrigin: 'https://dash.example' },
+    });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        statuses.push((await limited.app.inject({ method: 'GET', url: '/tasks', headers: limited.auth('viewer') })).statusCode);
+        statuses.push(
+          (await limited.app.inject({ method: 'GET', url: '/tasks', headers: limited.auth('viewer') }))
+            .statusCode,
+        );
       }
       expect(statuses).toEqual([200, 200, 200, 429]);
-      const last = await limited.app.inject({ method: 'GET', url: '/tasks', headers: limited.auth('viewer') });
+      const last = await limited.app.inject({
+        method: 'GET',
+        url: '/tasks',
+        headers: limited.auth('viewer'),
+      });
       expect(last.statusCode).toBe(429);
       expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
       expect(expectErrorShape(last.json()).code).toBe('RATE_LIMITED');
-      expect((await limited.app.inject({ method: 'GET', url: '/tasks', headers: limited.auth('admin') })).statusCode).toBe(200);
+      expect(
+        (await limited.app.inject({ method: 'GET', url: '/tasks', headers: limited.auth('admin') }))
+          .statusCode,
+      ).toBe(200);
       // /healthz is never limited: probes must keep working.
-      for (let i = 0; i < 5; i++) expect((await limited.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      for (let i = 0; i < 5; i++)
+        expect((await limited.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       const preflight = await limited.app.inject({
         method: 'OPTIONS',
         url: '/tasks',

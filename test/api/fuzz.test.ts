@@ -19,9 +19,11 @@ let missionIds: string[];
 beforeAll(async () => {
   api = await openTestApi({ server: { bodyLimitBytes: BODY_LIMIT } });
   seeded = [];
-  for (let i = 0; i < 5; i++) seeded.push(await api.system.queue.enqueue({ skill: 'test.echo', input: { text: `seed ${i}` } }));
+  for (let i = 0; i < 5; i++)
+    seeded.push(await api.system.queue.enqueue({ skill: 'test.echo', input: { text: `seed ${i}` } }));
   missionIds = [];
-  for (let i = 0; i < 2; i++) missionIds.push((await api.system.missions.create(`echo seed mission ${i}`)).id);
+  for (let i = 0; i < 2; i++)
+    missionIds.push((await api.system.missions.create(`echo seed mission ${i}`)).id);
 });
 afterAll(() => api.close());
 
@@ -47,36 +49,87 @@ const paths = [
 const jsonText = fc.oneof(
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('{', '{"skill":', '[1,2', '{"a":1}}', 'null', '""', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}'),
-  fc.record(
-    {
-      skill: fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.constant('test.echo')),
-      goal: fc.oneof(fc.string(), fc.integer(), fc.array(fc.string())),
-      input: fc.anything(),
-      priority: fc.oneof(fc.integer(), fc.double(), fc.string()),
-      role: fc.oneof(fc.constantFrom('admin', 'viewer', 'root'), fc.integer()),
-      receiver: fc.oneof(fc.string(), fc.constant('topic:a.b')),
-      performative: fc.oneof(fc.string(), fc.constant('inform')),
-      unknownField: fc.anything(),
-    },
-    { requiredKeys: [] },
-  ).map((v) => JSON.stringify(v)),
+  fc.constantFrom(
+    '{',
+    '{"skill":',
+    '[1,2',
+    '{"a":1}}',
+    'null',
+    '""',
+    '{"__proto__":{"x":1}}',
+    '{"constructor":{"prototype":{}}}',
+  ),
+  fc
+    .record(
+      {
+        skill: fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.constant('test.echo')),
+        goal: fc.oneof(fc.string(), fc.integer(), fc.array(fc.string())),
+        input: fc.anything(),
+        priority: fc.oneof(fc.integer(), fc.double(), fc.string()),
+        role: fc.oneof(fc.constantFrom('admin', 'viewer', 'root'), fc.integer()),
+        receiver: fc.oneof(fc.string(), fc.constant('topic:a.b')),
+        performative: fc.oneof(fc.string(), fc.constant('inform')),
+        unknownField: fc.anything(),
+      },
+      { requiredKeys: [] },
+    )
+    .map((v) => JSON.stringify(v)),
 );
 
 const body = fc.oneof(
   { weight: 6, arbitrary: jsonText.map((t) => Buffer.from(t, 'utf8')) },
   // Invalid UTF-8: lone continuation bytes, overlong forms, truncated sequences.
-  { weight: 2, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => Buffer.concat([Buffer.from('{"goal":"'), Buffer.from([0xc0, 0xff, ...b]), Buffer.from('"}')])) },
-  { weight: 1, arbitrary: fc.integer({ min: BODY_LIMIT + 1, max: BODY_LIMIT * 4 }).map((n) => Buffer.from(`{"goal":"${'a'.repeat(n)}"}`)) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .uint8Array({ minLength: 1, maxLength: 64 })
+      .map((b) =>
+        Buffer.concat([Buffer.from('{"goal":"'), Buffer.from([0xc0, 0xff, ...b]), Buffer.from('"}')]),
+      ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: BODY_LIMIT + 1, max: BODY_LIMIT * 4 })
+      .map((n) => Buffer.from(`{"goal":"${'a'.repeat(n)}"}`)),
+  },
   { weight: 1, arbitrary: fc.constant(Buffer.alloc(0)) },
 );
 
 const request = fc.record({
   method: fc.constantFrom('GET', 'POST', 'POST', 'POST', 'DELETE', 'PUT', 'PATCH'),
   path: fc.constantFrom(...paths),
-  query: fc.oneof(fc.constant(''), fc.string({ maxLength: 40 }).map((s) => `?${encodeURIComponent(s)}=${encodeURIComponent(s)}`), fc.constantFrom('?limit=-1', '?limit=abc', '?state=nope', '?limit=99999999999999999999', '?access_token=garbage')),
-  auth: fc.constantFrom('admin', 'viewer', 'operator', 'none', 'garbage', 'bearer-empty', 'basic', 'wrong-key', 'long'),
-  contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '', 'application/json; charset=latin1'),
+  query: fc.oneof(
+    fc.constant(''),
+    fc.string({ maxLength: 40 }).map((s) => `?${encodeURIComponent(s)}=${encodeURIComponent(s)}`),
+    fc.constantFrom(
+      '?limit=-1',
+      '?limit=abc',
+      '?state=nope',
+      '?limit=99999999999999999999',
+      '?access_token=garbage',
+    ),
+  ),
+  auth: fc.constantFrom(
+    'admin',
+    'viewer',
+    'operator',
+    'none',
+    'garbage',
+    'bearer-empty',
+    'basic',
+    'wrong-key',
+    'long',
+  ),
+  contentType: fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    '',
+    'application/json; charset=latin1',
+  ),
   body,
 });
 
@@ -115,11 +168,14 @@ describe('fuzzing the API', () => {
         });
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
         if (response.statusCode >= 500) {
-          throw new Error(`${r.method} ${r.path}${r.query} (${r.auth}, ${r.contentType}) → ${response.statusCode} ${response.body.slice(0, 300)}`);
+          throw new Error(
+            `${r.method} ${r.path}${r.query} (${r.auth}, ${r.contentType}) → ${response.statusCode} ${response.body.slice(0, 300)}`,
+          );
         }
         if (response.statusCode >= 400) {
           const parsed = response.json() as { error?: { code?: string } };
-          if (typeof parsed.error?.code !== 'string') throw new Error(`no error shape for ${r.method} ${r.path}: ${response.body.slice(0, 200)}`);
+          if (typeof parsed.error?.code !== 'string')
+            throw new Error(`no error shape for ${r.method} ${r.path}: ${response.body.slice(0, 200)}`);
         }
       }),
       { numRuns: RUNS, seed: 20_260_101, endOnFailure: true },
@@ -132,7 +188,11 @@ describe('fuzzing the API', () => {
 
     // Still serving, and everything stored before is still there, unchanged.
     expect((await api.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    const list = await api.app.inject({ method: 'GET', url: '/tasks?limit=1000', headers: api.auth('viewer') });
+    const list = await api.app.inject({
+      method: 'GET',
+      url: '/tasks?limit=1000',
+      headers: api.auth('viewer'),
+    });
     expect(list.statusCode).toBe(200);
     for (const task of seeded) {
       const now = await api.system.queue.get(task.id);

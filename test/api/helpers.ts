@@ -7,8 +7,8 @@ import { defineAgent, defineSkill } from '../../src/agents/sdk.js';
 import { buildApiServer } from '../../src/api/server.js';
 import type { ConfigInput } from '../../src/core/config.js';
 import { SYSTEM_PRINCIPAL, SYSTEM_ROLES, type SystemRole } from '../../src/core/principal.js';
-import type { PlanTemplate } from '../../src/orchestrator/plan.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import type { PlanTemplate } from '../../src/orchestrator/plan.js';
 import { openSystem, type System } from '../../src/runtime/system.js';
 
 /** A skill that echoes its input and writes one artifact, so missions have results and files. */
@@ -49,7 +49,10 @@ export interface TestApi {
 }
 
 /** A system in a temp home with the echo agent and template, an API on it, and a key per role. */
-export async function openTestApi(overrides: ConfigInput = {}, options: { home?: string } = {}): Promise<TestApi> {
+export async function openTestApi(
+  overrides: ConfigInput = {},
+  options: { home?: string } = {},
+): Promise<TestApi> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'magna-api-'));
   const system = await openSystem({
     overrides: {
@@ -70,7 +73,11 @@ export async function openTestApi(overrides: ConfigInput = {}, options: { home?:
     keys[role] = made.key;
     // Knowledge namespaces need grants besides the system role (admins and agents have defaults).
     if (role !== 'admin' && role !== 'agent') {
-      await system.knowledge.grant(SYSTEM_PRINCIPAL, { principalId: `key:${made.record.id}`, namespace: 'test', role: 'writer' });
+      await system.knowledge.grant(SYSTEM_PRINCIPAL, {
+        principalId: `key:${made.record.id}`,
+        namespace: 'test',
+        role: 'writer',
+      });
     }
   }
   return {

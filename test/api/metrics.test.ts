@@ -33,7 +33,9 @@ describe('/metrics', () => {
     expect(text).toMatch(/magnatronic_queue_tasks\{state="queued",skill="test.echo"\} 1/);
     expect(text).toMatch(/magnatronic_task_duration_seconds_count\{skill="test.echo"\} 1/);
     expect(text).toMatch(/magnatronic_bus_messages_total\{outcome="dead_letter"\} 1/);
-    expect(text).toMatch(/magnatronic_http_requests_total\{method="POST",route="\/messages",status="202"\} 1/);
+    expect(text).toMatch(
+      /magnatronic_http_requests_total\{method="POST",route="\/messages",status="202"\} 1/,
+    );
 
     expect(PROMTOOL, 'promtool is missing: apt-get install -y prometheus').toBeDefined();
     const check = spawnSync(PROMTOOL!, ['check', 'metrics'], { input: text, encoding: 'utf8' });

@@ -18,7 +18,10 @@ afterAll(() => api.close());
 
 describe('OpenAPI document', () => {
   it('describes every public route with its permission', () => {
-    const paths = document.paths as Record<string, Record<string, { operationId: string; 'x-permission'?: string }>>;
+    const paths = document.paths as Record<
+      string,
+      Record<string, { operationId: string; 'x-permission'?: string }>
+    >;
     const operations = Object.values(paths).flatMap((p) => Object.values(p));
     for (const route of allRoutes().filter((r) => !r.hidden)) {
       const op = operations.find((o) => o.operationId === route.operationId);
@@ -41,7 +44,10 @@ describe('OpenAPI document', () => {
         env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
         timeout: 120_000,
       });
-      const report = JSON.parse(result.stdout) as { totals: { errors: number; warnings: number }; problems: Array<{ ruleId: string; severity: string; message: string; location: unknown }> };
+      const report = JSON.parse(result.stdout) as {
+        totals: { errors: number; warnings: number };
+        problems: Array<{ ruleId: string; severity: string; message: string; location: unknown }>;
+      };
       const errors = report.problems.filter((p) => p.severity === 'error');
       expect(errors).toEqual([]);
       expect(report.totals.errors).toBe(0);

@@ -15,7 +15,11 @@ afterAll(() => api.close());
 type Frame = { type: string; data: Record<string, unknown> };
 
 /** Reads SSE frames until `count` events arrived; `ready` resolves once the stream is subscribed. */
-function readSse(path: string, count: number, headers: Record<string, string> = {}): { ready: Promise<void>; events: Promise<Frame[]> } {
+function readSse(
+  path: string,
+  count: number,
+  headers: Record<string, string> = {},
+): { ready: Promise<void>; events: Promise<Frame[]> } {
   let subscribed: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => {
     subscribed = resolve;
@@ -45,7 +49,9 @@ function readSse(path: string, count: number, headers: Record<string, string> = 
         }
       });
     });
-    req.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error)));
+    req.on('error', (error) =>
+      (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(error),
+    );
     req.end();
   });
   return { ready, events };
@@ -55,7 +61,12 @@ describe('missions through the API', () => {
   it('creates a mission, runs it on a node, and serves its results and artifacts', async () => {
     const sse = readSse('/events?type=mission:*', 2, api.auth('viewer'));
     await sse.ready;
-    const created = await api.app.inject({ method: 'POST', url: '/missions', headers: api.auth('analyst'), payload: { goal: 'echo over http' } });
+    const created = await api.app.inject({
+      method: 'POST',
+      url: '/missions',
+      headers: api.auth('analyst'),
+      payload: { goal: 'echo over http' },
+    });
     expect(created.statusCode).toBe(201);
     const mission = created.json();
     expect(mission).toMatchObject({ goal: 'echo over http', template: 'echo', status: 'running' });
@@ -66,26 +77,63 @@ describe('missions through the API', () => {
     expect(events.map((e) => e.type)).toEqual(['mission:created', 'mission:finished']);
     expect(events[1]!.data).toMatchObject({ missionId: mission.id, status: 'succeeded' });
 
-    const view = await api.app.inject({ method: 'GET', url: `/missions/${mission.id}`, headers: api.auth('viewer') });
+    const view = await api.app.inject({
+      method: 'GET',
+      url: `/missions/${mission.id}`,
+      headers: api.auth('viewer'),
+    });
     expect(view.json()).toMatchObject({ status: 'succeeded', progress: { total: 1, finished: 1 } });
-    const results = (await api.app.inject({ method: 'GET', url: `/missions/${mission.id}/results`, headers: api.auth('viewer') })).json();
+    const results = (
+      await api.app.inject({
+        method: 'GET',
+        url: `/missions/${mission.id}/results`,
+        headers: api.auth('viewer'),
+      })
+    ).json();
     expect(results.steps.say).toMatchObject({ state: 'succeeded', output: { echoed: 'echo over http' } });
-    expect(results.artifacts).toEqual([{ name: 'echo.txt', url: `/missions/${mission.id}/artifacts/echo.txt` }]);
-    const file = await api.app.inject({ method: 'GET', url: results.artifacts[0].url, headers: api.auth('viewer') });
+    expect(results.artifacts).toEqual([
+      { name: 'echo.txt', url: `/missions/${mission.id}/artifacts/echo.txt` },
+    ]);
+    const file = await api.app.inject({
+      method: 'GET',
+      url: results.artifacts[0].url,
+      headers: api.auth('viewer'),
+    });
     expect(file.statusCode).toBe(200);
     expect(file.body).toBe('echo: echo over http');
     expect(file.headers['content-type']).toContain('text/plain');
-    const escape = await api.app.inject({ method: 'GET', url: `/missions/${mission.id}/artifacts/..%2F..%2Fmagnatronic.db`, headers: api.auth('viewer') });
-    expect(escape.statusCode).toBe(400);
-    const list = (await api.app.inject({ method: 'GET', url: '/missions?status=succeeded', headers: api.auth('viewer') })).json();
+    const traversal = await api.app.inject({
+      method: 'GET',
+      url: `/missions/${mission.id}/artifacts/..%2F..%2Fmagnatronic.db`,
+      headers: api.auth('viewer'),
+    });
+    expect(traversal.statusCode).toBe(400);
+    const list = (
+      await api.app.inject({ method: 'GET', url: '/missions?status=succeeded', headers: api.auth('viewer') })
+    ).json();
     expect(list.missions.map((m: { id: string }) => m.id)).toContain(mission.id);
-    const cancelDone = await api.app.inject({ method: 'POST', url: `/missions/${mission.id}/cancel`, headers: api.auth('operator') });
+    const cancelDone = await api.app.inject({
+      method: 'POST',
+      url: `/missions/${mission.id}/cancel`,
+      headers: api.auth('operator'),
+    });
     expect(cancelDone.statusCode).toBe(409);
   });
 
   it('cancels a running mission', async () => {
-    const mission = (await api.app.inject({ method: 'POST', url: '/missions', headers: api.auth('operator'), payload: { goal: 'echo to cancel' } })).json();
-    const cancelled = await api.app.inject({ method: 'POST', url: `/missions/${mission.id}/cancel`, headers: api.auth('operator') });
+    const mission = (
+      await api.app.inject({
+        method: 'POST',
+        url: '/missions',
+        headers: api.auth('operator'),
+        payload: { goal: 'echo to cancel' },
+      })
+    ).json();
+    const cancelled = await api.app.inject({
+      method: 'POST',
+      url: `/missions/${mission.id}/cancel`,
+      headers: api.auth('operator'),
+    });
     expect(cancelled.statusCode).toBe(200);
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', progress: { total: 1, finished: 1 } });
   });
@@ -94,25 +142,50 @@ describe('missions through the API', () => {
 describe('tasks through the API', () => {
   it('enqueues, lists with filters, cancels, retries and redrives dead tasks', async () => {
     const headers = api.auth('operator');
-    const created = await api.app.inject({ method: 'POST', url: '/tasks', headers, payload: { skill: 'test.echo', input: { text: 'one' }, tags: ['api'] } });
+    const created = await api.app.inject({
+      method: 'POST',
+      url: '/tasks',
+      headers,
+      payload: { skill: 'test.echo', input: { text: 'one' }, tags: ['api'] },
+    });
     expect(created.statusCode).toBe(201);
     const task = created.json();
-    const byTag = (await api.app.inject({ method: 'GET', url: '/tasks?tag=api&state=queued', headers })).json();
+    const byTag = (
+      await api.app.inject({ method: 'GET', url: '/tasks?tag=api&state=queued', headers })
+    ).json();
     expect(byTag.tasks.map((t: { id: string }) => t.id)).toEqual([task.id]);
     const retryQueued = await api.app.inject({ method: 'POST', url: `/tasks/${task.id}/retry`, headers });
     expect(retryQueued.statusCode).toBe(409);
     expect(retryQueued.json().error.code).toBe('QUEUE_TASK_STATE');
-    const cancelled = await api.app.inject({ method: 'POST', url: `/tasks/${task.id}/cancel`, headers, payload: { reason: 'not needed' } });
+    const cancelled = await api.app.inject({
+      method: 'POST',
+      url: `/tasks/${task.id}/cancel`,
+      headers,
+      payload: { reason: 'not needed' },
+    });
     expect(cancelled.json()).toMatchObject({ state: 'cancelled', cancelReason: 'not needed' });
     const retried = await api.app.inject({ method: 'POST', url: `/tasks/${task.id}/retry`, headers });
     expect(retried.json()).toMatchObject({ state: 'queued', attempt: 0 });
 
-    const doomed = await api.system.queue.enqueue({ skill: 'test.echo', input: { text: 'dead' }, maxAttempts: 1, tags: ['doomed'] });
+    const doomed = await api.system.queue.enqueue({
+      skill: 'test.echo',
+      input: { text: 'dead' },
+      maxAttempts: 1,
+      tags: ['doomed'],
+    });
     await api.system.queue.cancel(task.id);
     const [claimed] = await api.system.queue.claim('w', new Map([['test.echo', 1]]));
     expect(claimed?.id).toBe(doomed.id);
-    await api.system.queue.fail({ taskId: doomed.id, attempt: 1, workerId: 'w' }, { code: 'X', message: 'boom' });
-    const redrive = await api.app.inject({ method: 'POST', url: '/tasks/redrive', headers, payload: { skill: 'test.echo' } });
+    await api.system.queue.fail(
+      { taskId: doomed.id, attempt: 1, workerId: 'w' },
+      { code: 'X', message: 'boom' },
+    );
+    const redrive = await api.app.inject({
+      method: 'POST',
+      url: '/tasks/redrive',
+      headers,
+      payload: { skill: 'test.echo' },
+    });
     expect(redrive.json()).toEqual({ redriven: [doomed.id] });
     expect((await api.system.queue.get(doomed.id))?.state).toBe('queued');
   });
@@ -120,7 +193,9 @@ describe('tasks through the API', () => {
 
 describe('messages and the WebSocket stream', () => {
   it('sends a message as the caller, lists it, dead-letters the undeliverable, and streams filtered events', async () => {
-    const socket = new WebSocket(`ws://${base}/events/ws?type=bus:dead-letter&access_token=${encodeURIComponent(api.keys.agent)}`);
+    const socket = new WebSocket(
+      `ws://${base}/events/ws?type=bus:dead-letter&access_token=${encodeURIComponent(api.keys.agent)}`,
+    );
     const frames: Array<{ type: string; data: Record<string, unknown> }> = [];
     const got = new Promise<void>((resolve) =>
       socket.on('message', (data) => {
@@ -155,11 +230,15 @@ describe('messages and the WebSocket stream', () => {
       headers: api.auth('operator'),
       payload: { receiver: 'agent:listener', performative: 'inform', body: { hello: 'there' } },
     });
-    const recent = (await api.app.inject({ method: 'GET', url: '/messages/recent', headers: api.auth('analyst') })).json();
+    const recent = (
+      await api.app.inject({ method: 'GET', url: '/messages/recent', headers: api.auth('analyst') })
+    ).json();
     expect(recent.messages.map((m: { id: string }) => m.id)).toContain(delivered.json().id);
     expect(await received).toEqual({ hello: 'there' });
     endpoint.unregister();
-    const dead = (await api.app.inject({ method: 'GET', url: '/messages/dead-letters', headers: api.auth('operator') })).json();
+    const dead = (
+      await api.app.inject({ method: 'GET', url: '/messages/dead-letters', headers: api.auth('operator') })
+    ).json();
     expect(dead.deadLetters[0]).toMatchObject({ messageId: envelope.id, reason: 'BUS_NO_RECEIVER' });
     const invalid = await api.app.inject({
       method: 'POST',
@@ -174,19 +253,33 @@ describe('messages and the WebSocket stream', () => {
 
 describe('health and agents', () => {
   it('answers /readyz from the store and lists agents of a running node', async () => {
-    expect((await api.app.inject({ method: 'GET', url: '/readyz', headers: api.auth('viewer') })).json()).toEqual({
+    expect(
+      (await api.app.inject({ method: 'GET', url: '/readyz', headers: api.auth('viewer') })).json(),
+    ).toEqual({
       status: 'ready',
       checks: { store: 'ok' },
     });
     const node = api.system.createNode();
     await node.start();
     try {
-      const agents = (await api.app.inject({ method: 'GET', url: '/agents', headers: api.auth('viewer') })).json().agents;
-      const echoer = agents.find((a: { name: string; nodeId: string }) => a.name === 'echoer' && a.nodeId === node.id);
+      const agents = (
+        await api.app.inject({ method: 'GET', url: '/agents', headers: api.auth('viewer') })
+      ).json().agents;
+      const echoer = agents.find(
+        (a: { name: string; nodeId: string }) => a.name === 'echoer' && a.nodeId === node.id,
+      );
       expect(echoer).toMatchObject({ name: 'echoer', skills: ['test.echo'] });
-      const one = await api.app.inject({ method: 'GET', url: `/agents/${encodeURIComponent(echoer.id)}`, headers: api.auth('viewer') });
+      const one = await api.app.inject({
+        method: 'GET',
+        url: `/agents/${encodeURIComponent(echoer.id)}`,
+        headers: api.auth('viewer'),
+      });
       expect(one.json().id).toBe(echoer.id);
-      const drain = await api.app.inject({ method: 'POST', url: `/agents/${encodeURIComponent(echoer.id)}/drain`, headers: api.auth('operator') });
+      const drain = await api.app.inject({
+        method: 'POST',
+        url: `/agents/${encodeURIComponent(echoer.id)}/drain`,
+        headers: api.auth('operator'),
+      });
       expect(drain.statusCode).toBe(202);
     } finally {
       await node.stop();
@@ -202,22 +295,44 @@ describe('knowledge through the API', () => {
       headers: api.auth('agent'),
       payload: {
         namespace: 'test/public',
-        documents: [{ source: 'lovelace', title: 'Ada', text: 'Ada Lovelace wrote the first computer program in 1843.' }],
+        documents: [
+          {
+            source: 'lovelace',
+            title: 'Ada',
+            text: 'Ada Lovelace wrote the first computer program in 1843.',
+          },
+        ],
       },
     });
     expect(ingest.statusCode).toBe(201);
     expect(ingest.json().counts).toMatchObject({ documents: 1, created: 1 });
     await api.system.knowledge.ingest(
       { id: 'system', role: 'admin' },
-      { namespace: 'test/private', documents: [{ source: 'payroll', text: 'The payroll program pays Grace Hopper.' }] },
+      {
+        namespace: 'test/private',
+        documents: [{ source: 'payroll', text: 'The payroll program pays Grace Hopper.' }],
+      },
     );
-    const limited = await api.system.security.keys.create({ role: 'agent', createdBy: 'test', namespaces: ['test/public'] });
+    const limited = await api.system.security.keys.create({
+      role: 'agent',
+      createdBy: 'test',
+      namespaces: ['test/public'],
+    });
     const headers = { authorization: `Bearer ${limited.key}` };
-    const hits = (await api.app.inject({ method: 'GET', url: '/knowledge/search?q=program', headers })).json().hits;
+    const hits = (await api.app.inject({ method: 'GET', url: '/knowledge/search?q=program', headers })).json()
+      .hits;
     expect(hits.map((h: { source: string }) => h.source)).toEqual(['lovelace']);
-    const everything = (await api.app.inject({ method: 'GET', url: '/knowledge/search?q=program', headers: api.auth('admin') })).json().hits;
+    const everything = (
+      await api.app.inject({ method: 'GET', url: '/knowledge/search?q=program', headers: api.auth('admin') })
+    ).json().hits;
     expect(everything.map((h: { source: string }) => h.source).sort()).toEqual(['lovelace', 'payroll']);
-    const answer = (await api.app.inject({ method: 'GET', url: '/knowledge/ask?q=Who%20wrote%20the%20first%20computer%20program%3F', headers })).json();
+    const answer = (
+      await api.app.inject({
+        method: 'GET',
+        url: '/knowledge/ask?q=Who%20wrote%20the%20first%20computer%20program%3F',
+        headers,
+      })
+    ).json();
     expect(answer).toMatchObject({ found: true });
     expect(answer.answer).toContain('Lovelace');
     const forbidden = await api.app.inject({
@@ -228,10 +343,21 @@ describe('knowledge through the API', () => {
     });
     expect(forbidden.statusCode).toBe(403);
     expect(forbidden.json().error.code).toBe('KB_FORBIDDEN');
-    const docs = (await api.app.inject({ method: 'GET', url: '/knowledge/documents', headers })).json().documents;
+    const docs = (await api.app.inject({ method: 'GET', url: '/knowledge/documents', headers })).json()
+      .documents;
     expect(docs.map((d: { source: string }) => d.source)).toEqual(['lovelace']);
-    const privateDoc = (await api.app.inject({ method: 'GET', url: '/knowledge/documents?namespace=test/private', headers: api.auth('admin') })).json().documents[0];
-    const hidden = await api.app.inject({ method: 'GET', url: `/knowledge/documents/${privateDoc.id}`, headers });
+    const privateDoc = (
+      await api.app.inject({
+        method: 'GET',
+        url: '/knowledge/documents?namespace=test/private',
+        headers: api.auth('admin'),
+      })
+    ).json().documents[0];
+    const hidden = await api.app.inject({
+      method: 'GET',
+      url: `/knowledge/documents/${privateDoc.id}`,
+      headers,
+    });
     expect(hidden.statusCode).toBe(404);
   });
 });

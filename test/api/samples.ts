@@ -47,7 +47,10 @@ export const SAMPLES: Record<string, Sample> = {
   'knowledge.ingest': {
     method: 'POST',
     url: '/knowledge/documents',
-    body: { namespace: 'test/matrix', documents: [{ source: 'matrix-doc', text: 'Ada Lovelace wrote the first program in 1843.' }] },
+    body: {
+      namespace: 'test/matrix',
+      documents: [{ source: 'matrix-doc', text: 'Ada Lovelace wrote the first program in 1843.' }],
+    },
   },
   'events.stream': { method: 'GET', url: '/events?type=task:*', stream: 'sse' },
   'events.websocket': { method: 'GET', url: '/events/ws', stream: 'websocket' },

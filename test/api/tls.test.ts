@@ -1,14 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { describe, expect, it } from 'vitest';
 import { startApiServer } from '../../src/api/server.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { openSystem } from '../../src/runtime/system.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 
 function get(
   send: typeof httpsRequest | typeof httpRequest,
@@ -60,8 +59,10 @@ describe('HTTPS', () => {
       });
       expect(JSON.parse(who.body)).toMatchObject({ role: 'admin', keyId: 'key_admin_config' });
       // The certificate is checked: without trusting it the handshake fails.
-      await expect(get(httpsRequest, `${api.url}/healthz`, {})).rejects.toThrow(/self[- ]signed|certificate/i);
-      await expect(get(httpRequest, api.url.replace('https', 'http') + '/healthz', {})).rejects.toThrow();
+      await expect(get(httpsRequest, `${api.url}/healthz`, {})).rejects.toThrow(
+        /self[- ]signed|certificate/i,
+      );
+      await expect(get(httpRequest, `${api.url.replace('https', 'http')}/healthz`, {})).rejects.toThrow();
     } finally {
       await api.close();
       await system.close();

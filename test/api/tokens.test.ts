@@ -10,7 +10,11 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 async function token(key: string): Promise<{ token: string; expiresAt: number }> {
-  const response = await api.app.inject({ method: 'POST', url: '/auth/token', headers: { authorization: `Bearer ${key}` } });
+  const response = await api.app.inject({
+    method: 'POST',
+    url: '/auth/token',
+    headers: { authorization: `Bearer ${key}` },
+  });
   expect(response.statusCode).toBe(201);
   return response.json();
 }
@@ -21,11 +25,23 @@ describe('session tokens', () => {
     expect(jwt.split('.')).toHaveLength(3);
     expect(expiresAt).toBeGreaterThan(Date.now());
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 900_000);
-    const who = await api.app.inject({ method: 'GET', url: '/whoami', headers: { authorization: `Bearer ${jwt}` } });
+    const who = await api.app.inject({
+      method: 'GET',
+      url: '/whoami',
+      headers: { authorization: `Bearer ${jwt}` },
+    });
     expect(who.json()).toMatchObject({ role: 'analyst', via: 'token' });
-    const forbidden = await api.app.inject({ method: 'GET', url: '/keys', headers: { authorization: `Bearer ${jwt}` } });
+    const forbidden = await api.app.inject({
+      method: 'GET',
+      url: '/keys',
+      headers: { authorization: `Bearer ${jwt}` },
+    });
     expect(forbidden.statusCode).toBe(403);
-    const again = await api.app.inject({ method: 'POST', url: '/auth/token', headers: { authorization: `Bearer ${jwt}` } });
+    const again = await api.app.inject({
+      method: 'POST',
+      url: '/auth/token',
+      headers: { authorization: `Bearer ${jwt}` },
+    });
     expect(again.statusCode).toBe(403);
   });
 
@@ -34,7 +50,11 @@ describe('session tokens', () => {
     const { token: jwt } = await token(made.key);
     const headers = { authorization: `Bearer ${jwt}` };
     expect((await api.app.inject({ method: 'GET', url: '/tasks', headers })).statusCode).toBe(200);
-    const revoke = await api.app.inject({ method: 'POST', url: `/keys/${made.record.id}/revoke`, headers: api.auth('admin') });
+    const revoke = await api.app.inject({
+      method: 'POST',
+      url: `/keys/${made.record.id}/revoke`,
+      headers: api.auth('admin'),
+    });
     expect(revoke.json()).toMatchObject({ id: made.record.id, status: 'revoked' });
     const after = await api.app.inject({ method: 'GET', url: '/tasks', headers });
     expect(after.statusCode).toBe(401);
@@ -44,8 +64,18 @@ describe('session tokens', () => {
   it('expire after their lifetime, and never outlive their key', async () => {
     const clock = new ManualClock(Date.now());
     const config = { ...api.system.config.security, tokenTtlSeconds: 60 };
-    const security = new SecurityService(api.system.security.store, api.system.encryption, api.system.events, config, clock);
-    const made = await security.keys.create({ role: 'viewer', createdBy: 'test', expiresAt: clock.now() + 30_000 });
+    const security = new SecurityService(
+      api.system.security.store,
+      api.system.encryption,
+      api.system.events,
+      config,
+      clock,
+    );
+    const made = await security.keys.create({
+      role: 'viewer',
+      createdBy: 'test',
+      expiresAt: clock.now() + 30_000,
+    });
     const principal = await security.keys.verify(made.key);
     const issued = await security.tokens.issue(principal!);
     expect(issued.expiresAt).toBeLessThanOrEqual(clock.now() + 30_000);
@@ -67,10 +97,17 @@ describe('session tokens', () => {
     const [header, payload, signature] = jwt.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url')}.${signature}`;
-    expect((await api.app.inject({ method: 'GET', url: '/keys', headers: { authorization: `Bearer ${forged}` } })).statusCode).toBe(401);
+    expect(
+      (await api.app.inject({ method: 'GET', url: '/keys', headers: { authorization: `Bearer ${forged}` } }))
+        .statusCode,
+    ).toBe(401);
     const other = await openTestApi();
     try {
-      const foreign = await other.app.inject({ method: 'POST', url: '/auth/token', headers: other.auth('admin') });
+      const foreign = await other.app.inject({
+        method: 'POST',
+        url: '/auth/token',
+        headers: other.auth('admin'),
+      });
       const response = await api.app.inject({
         method: 'GET',
         url: '/tasks',

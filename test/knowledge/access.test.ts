@@ -18,14 +18,26 @@ beforeAll(async () => {
   await t.kb.ingest(SYSTEM_PRINCIPAL, {
     namespace: 'acme/team-a',
     documents: [
-      { source: 'a1', title: 'Acme Corp', text: 'Acme Corp acquired Widget Inc. in 2021. Jane Smith is the CEO of Acme Corp. Acme Corp has 4,500 employees.' },
-      { source: 'a2', title: 'Widget Inc', text: 'Widget Inc was founded in 1999 in Berlin. Widget Inc is headquartered in Berlin.' },
+      {
+        source: 'a1',
+        title: 'Acme Corp',
+        text: 'Acme Corp acquired Widget Inc. in 2021. Jane Smith is the CEO of Acme Corp. Acme Corp has 4,500 employees.',
+      },
+      {
+        source: 'a2',
+        title: 'Widget Inc',
+        text: 'Widget Inc was founded in 1999 in Berlin. Widget Inc is headquartered in Berlin.',
+      },
     ],
   });
   const b = await t.kb.ingest(SYSTEM_PRINCIPAL, {
     namespace: 'acme/team-b',
     documents: [
-      { source: 'b1', title: 'Project Nightjar', text: 'Project Nightjar is a secret plan by Acme Corp. Acme Corp acquired Quillon Labs in 2025. Orvasse Smith is the CEO of Quillon Labs. Acme Corp has 9,000 employees.' },
+      {
+        source: 'b1',
+        title: 'Project Nightjar',
+        text: 'Project Nightjar is a secret plan by Acme Corp. Acme Corp acquired Quillon Labs in 2025. Orvasse Smith is the CEO of Quillon Labs. Acme Corp has 9,000 employees.',
+      },
     ],
   });
   bChunk = (await t.kb.search(SYSTEM_PRINCIPAL, 'Nightjar', { mode: 'keyword' }))[0]!.chunkId;
@@ -92,7 +104,8 @@ describe('access control inside the query layer', () => {
   });
 
   it('a derived fact carries the strictest label of its sources', async () => {
-    const aChunk = (await t.kb.search(SYSTEM_PRINCIPAL, 'Widget founded Berlin', { mode: 'keyword' }))[0]!.chunkId;
+    const aChunk = (await t.kb.search(SYSTEM_PRINCIPAL, 'Widget founded Berlin', { mode: 'keyword' }))[0]!
+      .chunkId;
     // Written into team A, but derived from a team-B chunk too: only readers of both may see it.
     const derived = await t.kb.assertFact(bob, {
       namespace: 'acme/team-a',
@@ -108,19 +121,36 @@ describe('access control inside the query layer', () => {
     // Alice cannot launder what she cannot read: citing an unreadable chunk fails.
     await t.kb.grant(SYSTEM_PRINCIPAL, { principalId: alice.id, namespace: 'acme/team-a', role: 'writer' });
     await expect(
-      t.kb.assertFact(alice, { namespace: 'acme/team-a', subject: 'Widget Inc', predicate: 'owned_by', object: 'Acme Corp', chunkIds: [bChunk] }),
+      t.kb.assertFact(alice, {
+        namespace: 'acme/team-a',
+        subject: 'Widget Inc',
+        predicate: 'owned_by',
+        object: 'Acme Corp',
+        chunkIds: [bChunk],
+      }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await t.kb.grant(SYSTEM_PRINCIPAL, { principalId: alice.id, namespace: 'acme/team-a', role: 'reader' });
   });
 
   it('roles gate writes and administration; grants cover the namespace and everything below', async () => {
-    await expect(t.kb.ingest(alice, { namespace: 'acme/team-a', documents: [{ source: 'x', text: 'Text.' }] })).rejects.toMatchObject({ code: 'KB_FORBIDDEN' });
-    await expect(t.kb.grant(alice, { principalId: alice.id, namespace: 'acme/team-a', role: 'admin' })).rejects.toMatchObject({ code: 'KB_FORBIDDEN' });
+    await expect(
+      t.kb.ingest(alice, { namespace: 'acme/team-a', documents: [{ source: 'x', text: 'Text.' }] }),
+    ).rejects.toMatchObject({ code: 'KB_FORBIDDEN' });
+    await expect(
+      t.kb.grant(alice, { principalId: alice.id, namespace: 'acme/team-a', role: 'admin' }),
+    ).rejects.toMatchObject({ code: 'KB_FORBIDDEN' });
     // Bob's writer grant on "acme" covers a new sub-namespace.
-    const r = await t.kb.ingest(bob, { namespace: 'acme/team-c/notes', documents: [{ source: 'c1', text: 'Team C notes.' }] });
+    const r = await t.kb.ingest(bob, {
+      namespace: 'acme/team-c/notes',
+      documents: [{ source: 'c1', text: 'Team C notes.' }],
+    });
     expect(r.counts.created).toBe(1);
-    await expect(t.kb.ingest(bob, { namespace: 'globex', documents: [{ source: 'g', text: 'Other org.' }] })).rejects.toMatchObject({ code: 'KB_FORBIDDEN' });
-    await expect(t.kb.maintain(bob, { tasks: ['duplicates'] })).rejects.toMatchObject({ code: 'KB_FORBIDDEN' });
+    await expect(
+      t.kb.ingest(bob, { namespace: 'globex', documents: [{ source: 'g', text: 'Other org.' }] }),
+    ).rejects.toMatchObject({ code: 'KB_FORBIDDEN' });
+    await expect(t.kb.maintain(bob, { tasks: ['duplicates'] })).rejects.toMatchObject({
+      code: 'KB_FORBIDDEN',
+    });
   });
 
   it('a principal limited to some namespaces keeps only that part of its grants', async () => {
@@ -128,7 +158,9 @@ describe('access control inside the query layer', () => {
     const hits = await t.kb.search(limited, 'Acme Corp Nightjar', { mode: 'keyword' });
     expect(hits.every((h) => h.namespace === 'acme/team-a')).toBe(true);
     const agent: Principal = { id: 'agent:research', role: 'agent', namespaces: ['acme/team-b'] };
-    expect((await t.kb.search(agent, 'Acme', { mode: 'keyword' })).every((h) => h.namespace === 'acme/team-b')).toBe(true);
+    expect(
+      (await t.kb.search(agent, 'Acme', { mode: 'keyword' })).every((h) => h.namespace === 'acme/team-b'),
+    ).toBe(true);
   });
 
   it('a principal with no grants sees nothing at all', async () => {

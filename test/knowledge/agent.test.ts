@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { knowledgeAgent } from '../../src/agents/knowledge/index.js';
 import type { SkillContext, SkillDefinition } from '../../src/agents/sdk.js';
 import { silentLogger } from '../../src/observability/logger.js';
-import { tempDir, type TestKb, testKb } from './helpers.js';
+import { type TestKb, tempDir, testKb } from './helpers.js';
 
 let t: TestKb;
 let tmp: ReturnType<typeof tempDir>;
@@ -44,7 +44,12 @@ async function run(name: string, input: unknown, ctx = context()) {
 describe('knowledge agent', () => {
   it('declares the four skills', () => {
     expect(knowledgeAgent.name).toBe('knowledge');
-    expect(knowledgeAgent.skills.map((s) => s.name)).toEqual(['knowledge.ingest', 'knowledge.query', 'knowledge.answer', 'knowledge.maintain']);
+    expect(knowledgeAgent.skills.map((s) => s.name)).toEqual([
+      'knowledge.ingest',
+      'knowledge.query',
+      'knowledge.answer',
+      'knowledge.maintain',
+    ]);
   });
 
   it('ingests the research corpus named by an upstream step (only "ok" sources), then answers from it', async () => {
@@ -55,15 +60,43 @@ describe('knowledge agent', () => {
       corpusPath,
       JSON.stringify({
         sources: [
-          { id: 's1', url: 'https://example.com/acme', title: 'Acme Corp', text: 'Acme Corp has 4,500 employees. Jane Smith is the CEO of Acme Corp.', fetchedAt: '2026-01-01T00:00:00Z', contentHash: 'abc', status: 'ok' },
-          { id: 's2', url: 'https://example.com/broken', title: null, text: null, fetchedAt: null, contentHash: null, status: 'failed' },
+          {
+            id: 's1',
+            url: 'https://example.com/acme',
+            title: 'Acme Corp',
+            text: 'Acme Corp has 4,500 employees. Jane Smith is the CEO of Acme Corp.',
+            fetchedAt: '2026-01-01T00:00:00Z',
+            contentHash: 'abc',
+            status: 'ok',
+          },
+          {
+            id: 's2',
+            url: 'https://example.com/broken',
+            title: null,
+            text: null,
+            fetchedAt: null,
+            contentHash: null,
+            status: 'failed',
+          },
         ],
       }),
     );
-    const out = await run('knowledge.ingest', { namespace: 'missions/m1' }, context({ collect: { corpusPath, pages: 2 } }));
-    expect(out).toMatchObject({ namespace: 'missions/m1', skippedSources: 1, counts: expect.objectContaining({ documents: 1, created: 1 }) });
+    const out = await run(
+      'knowledge.ingest',
+      { namespace: 'missions/m1' },
+      context({ collect: { corpusPath, pages: 2 } }),
+    );
+    expect(out).toMatchObject({
+      namespace: 'missions/m1',
+      skippedSources: 1,
+      counts: expect.objectContaining({ documents: 1, created: 1 }),
+    });
     expect(out.documentIds).toHaveLength(1);
-    const doc = await t.kb.document({ id: 'system', role: 'admin' }, 'https://example.com/acme', 'missions/m1');
+    const doc = await t.kb.document(
+      { id: 'system', role: 'admin' },
+      'https://example.com/acme',
+      'missions/m1',
+    );
     expect(doc?.metadata).toMatchObject({ sourceId: 's1', contentHash: 'abc' });
     const answer = await run('knowledge.answer', { question: 'Who is the CEO of Acme Corp?' });
     expect(answer).toMatchObject({ found: true });
@@ -74,17 +107,31 @@ describe('knowledge agent', () => {
 
   it('ingests documents given inline and reports conflicts to the writer', async () => {
     t = testKb();
-    await run('knowledge.ingest', { namespace: 'acme', documents: [{ source: 'a', text: 'Acme Corp has 4,500 employees as of 2021.' }] });
-    const out = await run('knowledge.ingest', { namespace: 'acme', documents: [{ source: 'b', text: 'Acme Corp has 5,000 employees as of 2024.' }] });
-    expect(out.conflicts).toEqual([expect.objectContaining({ predicate: 'employees', resolution: 'superseded-existing' })]);
+    await run('knowledge.ingest', {
+      namespace: 'acme',
+      documents: [{ source: 'a', text: 'Acme Corp has 4,500 employees as of 2021.' }],
+    });
+    const out = await run('knowledge.ingest', {
+      namespace: 'acme',
+      documents: [{ source: 'b', text: 'Acme Corp has 5,000 employees as of 2024.' }],
+    });
+    expect(out.conflicts).toEqual([
+      expect.objectContaining({ predicate: 'employees', resolution: 'superseded-existing' }),
+    ]);
   });
 
   it('refuses clearly when there is nothing to ingest or the input is bad', async () => {
     t = testKb();
     await expect(run('knowledge.ingest', {})).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(run('knowledge.ingest', { corpusPath: '/nonexistent/corpus.json' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(run('knowledge.ingest', { documents: [{ text: 'no source' }] })).rejects.toMatchObject({ code: 'KB_INVALID_DOCUMENT' });
-    await expect(run('knowledge.ingest', { namespace: 'Bad NS', documents: [{ source: 'x', text: 'y' }] })).rejects.toMatchObject({ code: 'KB_INVALID_NAMESPACE' });
+    await expect(run('knowledge.ingest', { corpusPath: '/nonexistent/corpus.json' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(run('knowledge.ingest', { documents: [{ text: 'no source' }] })).rejects.toMatchObject({
+      code: 'KB_INVALID_DOCUMENT',
+    });
+    await expect(
+      run('knowledge.ingest', { namespace: 'Bad NS', documents: [{ source: 'x', text: 'y' }] }),
+    ).rejects.toMatchObject({ code: 'KB_INVALID_NAMESPACE' });
   });
 
   it('runs maintenance as a task', async () => {

@@ -24,7 +24,9 @@ describe('bad input gives coded errors and changes nothing', () => {
     ['unknown field', [{ source: 'x', text: 'Text.', body: 'extra' }]],
     ['metadata not an object', [{ source: 'x', text: 'Text.', metadata: 'yes' }]],
   ])('malformed documents (%s) → KB_INVALID_DOCUMENT', async (_name, documents) => {
-    await expect(t.kb.ingest(SYSTEM_PRINCIPAL, { namespace: 'acme', documents })).rejects.toMatchObject({ code: 'KB_INVALID_DOCUMENT' });
+    await expect(t.kb.ingest(SYSTEM_PRINCIPAL, { namespace: 'acme', documents })).rejects.toMatchObject({
+      code: 'KB_INVALID_DOCUMENT',
+    });
     expectUnchanged();
   });
 
@@ -34,14 +36,21 @@ describe('bad input gives coded errors and changes nothing', () => {
       { source: 'good-2', text: 'Initech has 80 employees.' },
       { source: 'bad', text: '' },
     ];
-    const error = await t.kb.ingest(SYSTEM_PRINCIPAL, { namespace: 'acme', documents }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'KB_INVALID_DOCUMENT', details: { issues: [expect.objectContaining({ path: '2.text' })] } });
+    const error = await t.kb
+      .ingest(SYSTEM_PRINCIPAL, { namespace: 'acme', documents })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'KB_INVALID_DOCUMENT',
+      details: { issues: [expect.objectContaining({ path: '2.text' })] },
+    });
     expectUnchanged();
   });
 
   it('huge documents → KB_INVALID_DOCUMENT naming the limit', async () => {
     const huge = 'All work and no play. '.repeat(1000);
-    await expect(t.kb.ingest(SYSTEM_PRINCIPAL, { namespace: 'acme', documents: [{ source: 'huge', text: huge }] })).rejects.toMatchObject({
+    await expect(
+      t.kb.ingest(SYSTEM_PRINCIPAL, { namespace: 'acme', documents: [{ source: 'huge', text: huge }] }),
+    ).rejects.toMatchObject({
       code: 'KB_INVALID_DOCUMENT',
       message: expect.stringContaining('10000'),
     });
@@ -49,8 +58,12 @@ describe('bad input gives coded errors and changes nothing', () => {
   });
 
   it('a revision that fails leaves the stored version whole', async () => {
-    await expect(t.kb.putDocument(SYSTEM_PRINCIPAL, 'acme', { ...ACME, text: 'x'.repeat(20_000) })).rejects.toMatchObject({ code: 'KB_INVALID_DOCUMENT' });
-    await expect(t.kb.putDocument(SYSTEM_PRINCIPAL, 'acme', { ...ACME, text: 'New text.' }, { expectedVersion: 7 })).rejects.toMatchObject({
+    await expect(
+      t.kb.putDocument(SYSTEM_PRINCIPAL, 'acme', { ...ACME, text: 'x'.repeat(20_000) }),
+    ).rejects.toMatchObject({ code: 'KB_INVALID_DOCUMENT' });
+    await expect(
+      t.kb.putDocument(SYSTEM_PRINCIPAL, 'acme', { ...ACME, text: 'New text.' }, { expectedVersion: 7 }),
+    ).rejects.toMatchObject({
       code: 'KB_VERSION_CONFLICT',
     });
     expectUnchanged();
@@ -58,21 +71,42 @@ describe('bad input gives coded errors and changes nothing', () => {
     expect(doc).toMatchObject({ version: 1, text: ACME.text });
   });
 
-  it.each(['', 'Acme', 'acme//x', '/acme', 'acme/', 'acme/Team', 'acme/te am', 'acme/_x', 'a/b/c/d/e/f/g/h/i', 'acme/%'])(
-    'invalid namespace %j → KB_INVALID_NAMESPACE',
-    async (namespace) => {
-      await expect(t.kb.ingest(SYSTEM_PRINCIPAL, { namespace, documents: [{ source: 'x', text: 'Text.' }] })).rejects.toMatchObject({
-        code: 'KB_INVALID_NAMESPACE',
-      });
-      await expect(t.kb.search(SYSTEM_PRINCIPAL, 'Acme', { namespaces: [namespace] })).rejects.toMatchObject({ code: 'KB_INVALID_NAMESPACE' });
-      expectUnchanged();
-    },
-  );
+  it.each([
+    '',
+    'Acme',
+    'acme//x',
+    '/acme',
+    'acme/',
+    'acme/Team',
+    'acme/te am',
+    'acme/_x',
+    'a/b/c/d/e/f/g/h/i',
+    'acme/%',
+  ])('invalid namespace %j → KB_INVALID_NAMESPACE', async (namespace) => {
+    await expect(
+      t.kb.ingest(SYSTEM_PRINCIPAL, { namespace, documents: [{ source: 'x', text: 'Text.' }] }),
+    ).rejects.toMatchObject({
+      code: 'KB_INVALID_NAMESPACE',
+    });
+    await expect(t.kb.search(SYSTEM_PRINCIPAL, 'Acme', { namespaces: [namespace] })).rejects.toMatchObject({
+      code: 'KB_INVALID_NAMESPACE',
+    });
+    expectUnchanged();
+  });
 
   it('unknown predicates → KB_UNKNOWN_PREDICATE listing the known ones', async () => {
-    const error = await t.kb.assertFact(SYSTEM_PRINCIPAL, { namespace: 'acme', subject: 'Acme Corp', predicate: 'favourite_colour', value: 'red' }).catch((e: unknown) => e);
+    const error = await t.kb
+      .assertFact(SYSTEM_PRINCIPAL, {
+        namespace: 'acme',
+        subject: 'Acme Corp',
+        predicate: 'favourite_colour',
+        value: 'red',
+      })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'KB_UNKNOWN_PREDICATE', message: expect.stringContaining('ceo') });
-    await expect(t.kb.facts(SYSTEM_PRINCIPAL, { predicate: 'favourite_colour' })).rejects.toMatchObject({ code: 'KB_UNKNOWN_PREDICATE' });
+    await expect(t.kb.facts(SYSTEM_PRINCIPAL, { predicate: 'favourite_colour' })).rejects.toMatchObject({
+      code: 'KB_UNKNOWN_PREDICATE',
+    });
     expectUnchanged();
   });
 
@@ -87,18 +121,28 @@ describe('bad input gives coded errors and changes nothing', () => {
       { ...base, subject: '', predicate: 'employees', value: 10 },
     ];
     for (const input of bad) {
-      await expect(t.kb.assertFact(SYSTEM_PRINCIPAL, input as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      await expect(t.kb.assertFact(SYSTEM_PRINCIPAL, input as never)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      });
     }
     expectUnchanged();
   });
 
   it('bad queries and bad imports are refused without side effects', async () => {
     await expect(t.kb.search(SYSTEM_PRINCIPAL, '   ')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(t.kb.search(SYSTEM_PRINCIPAL, 'x'.repeat(5000))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(t.kb.importJsonLines(SYSTEM_PRINCIPAL, 'not json')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(t.kb.search(SYSTEM_PRINCIPAL, 'x'.repeat(5000))).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(t.kb.importJsonLines(SYSTEM_PRINCIPAL, 'not json')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     const header = JSON.stringify({ kind: 'magnatronic-kb', version: 1 });
-    await expect(t.kb.importJsonLines(SYSTEM_PRINCIPAL, `${header}\n{"kind":"document","data":{}}\n`)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(t.kb.importJsonLines(SYSTEM_PRINCIPAL, `${header}\n{"kind":"spaceship","data":{}}\n`)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      t.kb.importJsonLines(SYSTEM_PRINCIPAL, `${header}\n{"kind":"document","data":{}}\n`),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      t.kb.importJsonLines(SYSTEM_PRINCIPAL, `${header}\n{"kind":"spaceship","data":{}}\n`),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expectUnchanged();
   });
 });

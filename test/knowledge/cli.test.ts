@@ -34,31 +34,65 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 beforeAll(() => {
   tmp = tempDir();
   home = join(tmp.dir, 'home');
-  writeFileSync(join(tmp.dir, 'acme.txt'), 'Acme Corp acquired Widget Inc. in 2021. Jane Smith is the CEO of Acme Corp. Acme Corp has 4,500 employees.');
-  writeFileSync(join(tmp.dir, 'docs.json'), JSON.stringify([{ source: 'widget', title: 'Widget Inc', text: 'Widget Inc was founded in 1999. Widget Inc is headquartered in Berlin.' }]));
+  writeFileSync(
+    join(tmp.dir, 'acme.txt'),
+    'Acme Corp acquired Widget Inc. in 2021. Jane Smith is the CEO of Acme Corp. Acme Corp has 4,500 employees.',
+  );
+  writeFileSync(
+    join(tmp.dir, 'docs.json'),
+    JSON.stringify([
+      {
+        source: 'widget',
+        title: 'Widget Inc',
+        text: 'Widget Inc was founded in 1999. Widget Inc is headquartered in Berlin.',
+      },
+    ]),
+  );
 });
 afterAll(() => tmp.remove());
 
 describe('magnatronic kb', () => {
   it('ingest reads text files and JSON documents', async () => {
-    const r = await cli('kb', 'ingest', join(tmp.dir, 'acme.txt'), join(tmp.dir, 'docs.json'), '--namespace', 'acme/research', '--json');
+    const r = await cli(
+      'kb',
+      'ingest',
+      join(tmp.dir, 'acme.txt'),
+      join(tmp.dir, 'docs.json'),
+      '--namespace',
+      'acme/research',
+      '--json',
+    );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ namespace: 'acme/research', counts: { documents: 2, created: 2 } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      namespace: 'acme/research',
+      counts: { documents: 2, created: 2 },
+    });
     const human = await cli('kb', 'ingest', join(tmp.dir, 'acme.txt'), '--namespace', 'acme/research');
     expect(human.stdout).toContain('1 unchanged');
   });
 
   it('search, ask, entity and facts print JSON with --json and text without', async () => {
-    const search = JSON.parse((await cli('kb', 'search', 'CEO', 'of', 'Acme', '--json')).stdout) as Array<{ text: string }>;
+    const search = JSON.parse((await cli('kb', 'search', 'CEO', 'of', 'Acme', '--json')).stdout) as Array<{
+      text: string;
+    }>;
     expect(search[0]?.text).toContain('Jane Smith');
-    const ask = JSON.parse((await cli('kb', 'ask', 'Where', 'is', 'Widget', 'Inc', 'headquartered?', '--json')).stdout) as { found: boolean; answer: string };
+    const ask = JSON.parse(
+      (await cli('kb', 'ask', 'Where', 'is', 'Widget', 'Inc', 'headquartered?', '--json')).stdout,
+    ) as { found: boolean; answer: string };
     expect(ask).toMatchObject({ found: true });
     expect(ask.answer).toContain('Berlin');
-    expect((await cli('kb', 'ask', 'What', 'is', 'the', 'airspeed', 'of', 'a', 'swallow?')).stdout).toContain('not found');
-    const entity = JSON.parse((await cli('kb', 'entity', 'Acme Corp', '--hops', '1', '--json')).stdout) as { entity: { name: string }; neighbourhood: { nodes: unknown[] } };
+    expect((await cli('kb', 'ask', 'What', 'is', 'the', 'airspeed', 'of', 'a', 'swallow?')).stdout).toContain(
+      'not found',
+    );
+    const entity = JSON.parse((await cli('kb', 'entity', 'Acme Corp', '--hops', '1', '--json')).stdout) as {
+      entity: { name: string };
+      neighbourhood: { nodes: unknown[] };
+    };
     expect(entity.entity.name).toBe('Acme Corp');
     expect(entity.neighbourhood.nodes.length).toBeGreaterThan(1);
-    const facts = JSON.parse((await cli('kb', 'facts', '--predicate', 'employees', '--json')).stdout) as Array<{ value: number }>;
+    const facts = JSON.parse(
+      (await cli('kb', 'facts', '--predicate', 'employees', '--json')).stdout,
+    ) as Array<{ value: number }>;
     expect(facts.map((f) => f.value)).toEqual([4500]);
     expect((await cli('kb', 'facts', '--subject', 'Acme Corp')).stdout).toContain('ceo');
   });
@@ -77,7 +111,9 @@ describe('magnatronic kb', () => {
       home = saved;
     }
     const nt = await cli('kb', 'export', '--format', 'ntriples');
-    expect(nt.stdout).toMatch(/^<urn:magnatronic:kb:entity\/[^>]+> <http:\/\/www\.w3\.org\/2000\/01\/rdf-schema#label> "Acme Corp" \.$/m);
+    expect(nt.stdout).toMatch(
+      /^<urn:magnatronic:kb:entity\/[^>]+> <http:\/\/www\.w3\.org\/2000\/01\/rdf-schema#label> "Acme Corp" \.$/m,
+    );
   });
 
   it('check runs the integrity check (and duplicates on request)', async () => {
@@ -89,8 +125,19 @@ describe('magnatronic kb', () => {
   it('--as limits what is visible; grant opens a namespace', async () => {
     expect(JSON.parse((await cli('kb', 'search', 'Acme', '--as', 'key:carol', '--json')).stdout)).toEqual([]);
     expect((await cli('kb', 'grant', 'key:carol', 'acme', 'reader', '--json')).code).toBe(0);
-    expect(JSON.parse((await cli('kb', 'search', 'Acme', '--as', 'key:carol', '--json')).stdout).length).toBeGreaterThan(0);
-    const denied = await cli('kb', 'ingest', join(tmp.dir, 'acme.txt'), '--namespace', 'acme', '--as', 'key:carol', '--json');
+    expect(
+      JSON.parse((await cli('kb', 'search', 'Acme', '--as', 'key:carol', '--json')).stdout).length,
+    ).toBeGreaterThan(0);
+    const denied = await cli(
+      'kb',
+      'ingest',
+      join(tmp.dir, 'acme.txt'),
+      '--namespace',
+      'acme',
+      '--as',
+      'key:carol',
+      '--json',
+    );
     expect(denied.code).toBe(77);
     expect(JSON.parse(denied.stdout)).toMatchObject({ error: { code: 'KB_FORBIDDEN' } });
   });

@@ -7,7 +7,12 @@ import { leadCategory, leadNames } from '../../src/knowledge/text/phrases.js';
 import { sentences } from '../../src/knowledge/text/sentences.js';
 
 const facts = (sentence: string, subject: string | null = null) =>
-  extractFacts(sentence, subject ? { name: subject } : null).map((f) => [f.subject.name, f.predicate, f.object?.name ?? f.value, f.confidence]);
+  extractFacts(sentence, subject ? { name: subject } : null).map((f) => [
+    f.subject.name,
+    f.predicate,
+    f.object?.name ?? f.value,
+    f.confidence,
+  ]);
 
 describe('fact patterns on known sentences', () => {
   it.each([
@@ -49,7 +54,8 @@ describe('fact patterns on known sentences', () => {
 
 describe('entities', () => {
   it('compromise finds people, organisations and places; wink-nlp finds dates, money and quantities', () => {
-    const text = 'Acme Corp acquired Widget Inc. for $2.5 billion on March 3, 2021. Jane Smith is the CEO of Acme Corp. It has 4,500 employees in Berlin.';
+    const text =
+      'Acme Corp acquired Widget Inc. for $2.5 billion on March 3, 2021. Jane Smith is the CEO of Acme Corp. It has 4,500 employees in Berlin.';
     const entities = extractEntities(text).map((e) => [e.name, e.type]);
     expect(entities).toContainEqual(['Jane Smith', 'person']);
     expect(entities).toContainEqual(['Acme Corp', 'organization']);
@@ -61,10 +67,16 @@ describe('entities', () => {
   });
 
   it('reads a lead sentence for its subject, aliases and category', () => {
-    const lead = 'Five Forty Aviation Ltd, trading as Fly540, is a low-cost airline which commenced operations in 2006.';
+    const lead =
+      'Five Forty Aviation Ltd, trading as Fly540, is a low-cost airline which commenced operations in 2006.';
     expect(leadNames(lead)).toEqual(['Five Forty Aviation Ltd', 'Fly540']);
-    expect(leadNames('Lomonosov Moscow State University (MSU; Russian: ...) is a university.')).toEqual(['Lomonosov Moscow State University', 'MSU']);
-    expect(leadNames('Stuart Allen "Stu" Roosa (August 16, 1933) was an astronaut.')[0]).toBe('Stuart Allen Roosa');
+    expect(leadNames('Lomonosov Moscow State University (MSU; Russian: ...) is a university.')).toEqual([
+      'Lomonosov Moscow State University',
+      'MSU',
+    ]);
+    expect(leadNames('Stuart Allen "Stu" Roosa (August 16, 1933) was an astronaut.')[0]).toBe(
+      'Stuart Allen Roosa',
+    );
     expect(leadCategory('Logar is one of the 34 provinces of Afghanistan.')).toEqual(['logar', 'province']);
   });
 });
@@ -99,16 +111,16 @@ describe('entity resolution', () => {
 
 describe('chunking', () => {
   it('splits on sentences, keeps abbreviations and decimals whole', () => {
-    expect(sentences('Dr. Smith paid $3.50 for it. Then he left. Acme Corp. Acme was founded in 1999.')).toEqual([
-      'Dr. Smith paid $3.50 for it.',
-      'Then he left.',
-      'Acme Corp.',
-      'Acme was founded in 1999.',
-    ]);
+    expect(
+      sentences('Dr. Smith paid $3.50 for it. Then he left. Acme Corp. Acme was founded in 1999.'),
+    ).toEqual(['Dr. Smith paid $3.50 for it.', 'Then he left.', 'Acme Corp.', 'Acme was founded in 1999.']);
   });
 
   it('chunks end on sentence boundaries and overlap by whole sentences', () => {
-    const text = Array.from({ length: 30 }, (_, i) => `Sentence number ${i} says something useful here.`).join(' ');
+    const text = Array.from(
+      { length: 30 },
+      (_, i) => `Sentence number ${i} says something useful here.`,
+    ).join(' ');
     const chunks = chunkText(text, { maxChars: 300, overlapChars: 100 });
     expect(chunks.length).toBeGreaterThan(3);
     for (const c of chunks) {
@@ -126,6 +138,11 @@ describe('chunking', () => {
     const long = `${'word '.repeat(200)}end.`;
     const chunks = chunkText(long, { maxChars: 100, overlapChars: 0 });
     expect(chunks.every((c) => c.text.length <= 100)).toBe(true);
-    expect(chunks.map((c) => c.text).join(' ').replace(/\s+/g, ' ')).toBe(long.trim().replace(/\s+/g, ' '));
+    expect(
+      chunks
+        .map((c) => c.text)
+        .join(' ')
+        .replace(/\s+/g, ' '),
+    ).toBe(long.trim().replace(/\s+/g, ' '));
   });
 });

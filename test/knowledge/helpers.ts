@@ -16,7 +16,9 @@ export interface TestKb {
 }
 
 /** A knowledge base on a fresh in-memory (or given) SQLite database with a manual clock. */
-export function testKb(options: Omit<KnowledgeBaseOptions, 'clock' | 'events'> & { path?: string } = {}): TestKb {
+export function testKb(
+  options: Omit<KnowledgeBaseOptions, 'clock' | 'events'> & { path?: string } = {},
+): TestKb {
   const db = openSqlite(options.path ?? ':memory:');
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const events = new EventHub();
@@ -31,8 +33,20 @@ export function tempDir(): { dir: string; remove(): void } {
 
 /** Row counts of every knowledge table: "nothing was written" is these being unchanged. */
 export function tableCounts(db: SqliteDatabase): Record<string, number> {
-  const tables = ['kb_documents', 'kb_chunks', 'kb_entities', 'kb_aliases', 'kb_mentions', 'kb_facts', 'kb_conflicts', 'kb_merges', 'kb_grants'];
-  return Object.fromEntries(tables.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
+  const tables = [
+    'kb_documents',
+    'kb_chunks',
+    'kb_entities',
+    'kb_aliases',
+    'kb_mentions',
+    'kb_facts',
+    'kb_conflicts',
+    'kb_merges',
+    'kb_grants',
+  ];
+  return Object.fromEntries(
+    tables.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]),
+  );
 }
 
 export const ACME = {

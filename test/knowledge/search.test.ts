@@ -6,15 +6,39 @@ import { OpenAiEmbeddings } from '../../src/knowledge/embeddings.js';
 import { type TestKb, testKb } from './helpers.js';
 
 const CORPUS = [
-  { source: 'tokarev', text: 'Sergei Tokarev (1899 – 1985) was a Russian ethnographer and historian. He was a professor at Moscow State University, where he taught the history of religion.' },
-  { source: 'msu', text: 'Lomonosov Moscow State University (MSU) is a public research university located in Moscow, Russia. It was founded on January 25, 1755 by Mikhail Lomonosov.' },
-  { source: 'spbu', text: 'Saint Petersburg State University is a public research university in Saint Petersburg. It was founded in 1724.' },
-  { source: 'kazan', text: 'Kazan Federal University is a public university in Kazan, Russia. It was founded in 1804.' },
-  { source: 'ethno', text: 'Ethnography is the study of peoples and cultures. Many Russian scholars were professors of ethnography.' },
+  {
+    source: 'tokarev',
+    text: 'Sergei Tokarev (1899 – 1985) was a Russian ethnographer and historian. He was a professor at Moscow State University, where he taught the history of religion.',
+  },
+  {
+    source: 'msu',
+    text: 'Lomonosov Moscow State University (MSU) is a public research university located in Moscow, Russia. It was founded on January 25, 1755 by Mikhail Lomonosov.',
+  },
+  {
+    source: 'spbu',
+    text: 'Saint Petersburg State University is a public research university in Saint Petersburg. It was founded in 1724.',
+  },
+  {
+    source: 'kazan',
+    text: 'Kazan Federal University is a public university in Kazan, Russia. It was founded in 1804.',
+  },
+  {
+    source: 'ethno',
+    text: 'Ethnography is the study of peoples and cultures. Many Russian scholars were professors of ethnography.',
+  },
   // Unrelated passages, so that words like "university" are not in most documents (BM25 idf).
-  ...['apples grow in orchards and are harvested in autumn', 'the violin has four strings tuned in fifths', 'glaciers carve valleys over thousands of years',
-    'a sonnet has fourteen lines', 'tides follow the moon', 'bees make honey from nectar', 'chess openings are studied by players',
-    'volcanoes erupt when magma rises', 'bread is baked from flour and water', 'rivers carry sediment to the sea'].map((text, i) => ({ source: `filler-${i}`, text: `${text[0]!.toUpperCase()}${text.slice(1)}.` })),
+  ...[
+    'apples grow in orchards and are harvested in autumn',
+    'the violin has four strings tuned in fifths',
+    'glaciers carve valleys over thousands of years',
+    'a sonnet has fourteen lines',
+    'tides follow the moon',
+    'bees make honey from nectar',
+    'chess openings are studied by players',
+    'volcanoes erupt when magma rises',
+    'bread is baked from flour and water',
+    'rivers carry sediment to the sea',
+  ].map((text, i) => ({ source: `filler-${i}`, text: `${text[0]!.toUpperCase()}${text.slice(1)}.` })),
 ];
 
 let t: TestKb;
@@ -46,9 +70,24 @@ describe('search and answers', () => {
 
   it('entity lookup and graph neighbourhood by recursive walk', async () => {
     t = testKb();
-    await t.kb.assertFact(SYSTEM_PRINCIPAL, { namespace: 'g', subject: 'Acme Corp', predicate: 'acquired', object: 'Widget Inc' });
-    await t.kb.assertFact(SYSTEM_PRINCIPAL, { namespace: 'g', subject: 'Widget Inc', predicate: 'acquired', object: 'Gizmo Ltd' });
-    await t.kb.assertFact(SYSTEM_PRINCIPAL, { namespace: 'g', subject: 'Gizmo Ltd', predicate: 'headquarters', object: 'Oslo' });
+    await t.kb.assertFact(SYSTEM_PRINCIPAL, {
+      namespace: 'g',
+      subject: 'Acme Corp',
+      predicate: 'acquired',
+      object: 'Widget Inc',
+    });
+    await t.kb.assertFact(SYSTEM_PRINCIPAL, {
+      namespace: 'g',
+      subject: 'Widget Inc',
+      predicate: 'acquired',
+      object: 'Gizmo Ltd',
+    });
+    await t.kb.assertFact(SYSTEM_PRINCIPAL, {
+      namespace: 'g',
+      subject: 'Gizmo Ltd',
+      predicate: 'headquarters',
+      object: 'Oslo',
+    });
     const one = await t.kb.neighbourhood(SYSTEM_PRINCIPAL, 'Acme Corp', { hops: 1 });
     const three = await t.kb.neighbourhood(SYSTEM_PRINCIPAL, 'Acme Corp', { hops: 3 });
     expect(one?.nodes.map((n) => [n.name, n.depth])).toEqual([
@@ -62,7 +101,9 @@ describe('search and answers', () => {
       ['Oslo', 3],
     ]);
     expect(three?.edges.map((e) => e.predicate).sort()).toEqual(['acquired', 'acquired', 'headquarters']);
-    await expect(t.kb.neighbourhood(SYSTEM_PRINCIPAL, 'Acme Corp', { hops: 9 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(t.kb.neighbourhood(SYSTEM_PRINCIPAL, 'Acme Corp', { hops: 9 })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     expect((await t.kb.findEntities(SYSTEM_PRINCIPAL, { name: 'widget' }))[0]?.name).toBe('Widget Inc');
   });
 });
@@ -79,7 +120,10 @@ describe('embeddings (optional provider)', () => {
       req.on('end', () => {
         calls++;
         const { input } = JSON.parse(body) as { input: string[] };
-        const data = input.map((text, index) => ({ index, embedding: /zebra|striped horse/i.test(text) ? [1, 0, 0] : [0, 1, 0] }));
+        const data = input.map((text, index) => ({
+          index,
+          embedding: /zebra|striped horse/i.test(text) ? [1, 0, 0] : [0, 1, 0],
+        }));
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ data }));
       });
@@ -106,8 +150,13 @@ describe('embeddings (optional provider)', () => {
   });
 
   it('a provider that is down does not break ingest or search', async () => {
-    t = testKb({ embeddings: new OpenAiEmbeddings({ baseUrl: 'http://127.0.0.1:9/v1', model: 'down', timeoutMs: 500 }) });
-    const r = await t.kb.ingest(SYSTEM_PRINCIPAL, { namespace: 'zoo', documents: [{ source: 'h', text: 'Horses are large domesticated mammals.' }] });
+    t = testKb({
+      embeddings: new OpenAiEmbeddings({ baseUrl: 'http://127.0.0.1:9/v1', model: 'down', timeoutMs: 500 }),
+    });
+    const r = await t.kb.ingest(SYSTEM_PRINCIPAL, {
+      namespace: 'zoo',
+      documents: [{ source: 'h', text: 'Horses are large domesticated mammals.' }],
+    });
     expect(r.counts.created).toBe(1);
     expect((await t.kb.search(SYSTEM_PRINCIPAL, 'horses')).map((h) => h.source)).toEqual(['h']);
   });

@@ -10,10 +10,22 @@ describe('time travel', () => {
     t = testKb();
     const ns = 'acme';
     const t0 = t.clock.now();
-    await t.kb.assertFact(SYSTEM_PRINCIPAL, { namespace: ns, subject: 'Acme Corp', predicate: 'ceo', object: 'Jane Smith', validFrom: '2020-01-01' });
+    await t.kb.assertFact(SYSTEM_PRINCIPAL, {
+      namespace: ns,
+      subject: 'Acme Corp',
+      predicate: 'ceo',
+      object: 'Jane Smith',
+      validFrom: '2020-01-01',
+    });
     t.clock.advance(60_000);
     const t1 = t.clock.now();
-    await t.kb.assertFact(SYSTEM_PRINCIPAL, { namespace: ns, subject: 'Acme Corp', predicate: 'ceo', object: 'John Doe', validFrom: '2024-01-01' });
+    await t.kb.assertFact(SYSTEM_PRINCIPAL, {
+      namespace: ns,
+      subject: 'Acme Corp',
+      predicate: 'ceo',
+      object: 'John Doe',
+      validFrom: '2024-01-01',
+    });
     t.clock.advance(60_000);
     const names = async (q: Parameters<typeof t.kb.facts>[1]) => {
       const facts = await t.kb.facts(SYSTEM_PRINCIPAL, { subject: 'Acme Corp', predicate: 'ceo', ...q });
@@ -37,10 +49,18 @@ describe('time travel', () => {
   it('a revised document supersedes its facts; the old ones stay visible as of before the revision', async () => {
     t = testKb();
     const ns = 'acme';
-    const v1 = await t.kb.putDocument(SYSTEM_PRINCIPAL, ns, { source: 'report', text: 'Acme Corp has 4,500 employees.' });
+    const v1 = await t.kb.putDocument(SYSTEM_PRINCIPAL, ns, {
+      source: 'report',
+      text: 'Acme Corp has 4,500 employees.',
+    });
     const before = t.clock.now();
     t.clock.advance(1000);
-    const v2 = await t.kb.putDocument(SYSTEM_PRINCIPAL, ns, { source: 'report', text: 'Acme Corp has 4,800 employees.' }, { expectedVersion: 1 });
+    const v2 = await t.kb.putDocument(
+      SYSTEM_PRINCIPAL,
+      ns,
+      { source: 'report', text: 'Acme Corp has 4,800 employees.' },
+      { expectedVersion: 1 },
+    );
     expect([v1.version, v2.version]).toEqual([1, 2]);
     expect(v2.documentId).toBe(v1.documentId);
     const now = await t.kb.facts(SYSTEM_PRINCIPAL, { predicate: 'employees' });
@@ -54,6 +74,8 @@ describe('time travel', () => {
 
   it('rejects dates it cannot read with a coded error', async () => {
     t = testKb();
-    await expect(t.kb.facts(SYSTEM_PRINCIPAL, { asOf: 'yesterday-ish' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(t.kb.facts(SYSTEM_PRINCIPAL, { asOf: 'yesterday-ish' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 });

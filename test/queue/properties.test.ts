@@ -50,9 +50,12 @@ describe('queue invariants (property-based)', () => {
         const h = await makeHarness(
           async () => {
             const db = openSqlite(':memory:');
-            return { store: new SqliteQueueStore(db), close: async () => {
-        db.close();
-      } };
+            return {
+              store: new SqliteQueueStore(db),
+              close: async () => {
+                db.close();
+              },
+            };
           },
           { leaseMs: 2000, backoffBaseMs: 500 },
         );

@@ -4,7 +4,10 @@ import { queueContract } from './contract.js';
 
 queueContract('sqlite', async () => {
   const db = openSqlite(':memory:');
-  return { store: new SqliteQueueStore(db), close: async () => {
-        db.close();
-      } };
+  return {
+    store: new SqliteQueueStore(db),
+    close: async () => {
+      db.close();
+    },
+  };
 });

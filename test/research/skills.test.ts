@@ -81,7 +81,7 @@ describe('research skills chained as a mission would run them', () => {
 });
 
 describe('the research plan template', () => {
-  it('matches research goals and plans collect → analyze → report', () => {
+  it('matches research goals and plans collect → (analyze, knowledge) → report', () => {
     expect(researchTemplate.matches('research home batteries')).toBe(true);
     expect(researchTemplate.matches('Research about the battery market')).toBe(true);
     expect(researchTemplate.matches('write a poem')).toBe(false);
@@ -92,7 +92,8 @@ describe('the research plan template', () => {
     expect(plan.steps.map((s) => [s.key, s.skill, s.dependsOn ?? []])).toEqual([
       ['collect', 'research.collect', []],
       ['analyze', 'research.analyze', ['collect']],
-      ['report', 'research.report', ['analyze']],
+      ['knowledge', 'knowledge.ingest', ['collect']],
+      ['report', 'research.report', ['analyze', 'knowledge']],
     ]);
     expect(plan.steps[0]!.input).toEqual({
       topic: 'home battery storage',

@@ -79,6 +79,7 @@ export function skillContext(options: {
     progress: async () => undefined,
     enqueue: notUsed,
     effect: notUsed,
+    emit: () => undefined,
     writeArtifact: (name, content) => artifacts.write('mission_1', name, content),
   };
 }

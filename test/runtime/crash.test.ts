@@ -18,8 +18,14 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-function startNode(home: string, effects: string): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, home, effects], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+function startNode(
+  home: string,
+  effects: string,
+): { child: ChildProcess; exited: Promise<{ code: number | null; signal: string | null }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, home, effects], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -62,7 +68,14 @@ describe('a node process killed with SIGKILL mid-task', () => {
       await system.close();
       rmSync(home, { recursive: true, force: true });
     });
-    await system.queue.enqueueMany([...Array(TASKS)].map((_, n) => ({ id: `job-${n}`, skill: 'crash.work', input: { n }, maxAttempts: 5 })));
+    await system.queue.enqueueMany(
+      [...Array(TASKS)].map((_, n) => ({
+        id: `job-${n}`,
+        skill: 'crash.work',
+        input: { n },
+        maxAttempts: 5,
+      })),
+    );
     const tasks = async (): Promise<Task[]> => system.queue.list({ limit: TASKS });
 
     const first = startNode(home, effects);
@@ -89,7 +102,11 @@ describe('a node process killed with SIGKILL mid-task', () => {
     expect(beforeRestart.some((t) => t.state !== 'succeeded')).toBe(true);
 
     const second = startNode(home, effects);
-    await until(async () => (await tasks()).every((t) => t.state === 'succeeded'), 30_000, 'every task to succeed');
+    await until(
+      async () => (await tasks()).every((t) => t.state === 'succeeded'),
+      30_000,
+      'every task to succeed',
+    );
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
 

@@ -40,7 +40,13 @@ function randomDag(random: () => number): TaskSpec[] {
       const k = 1 + Math.floor(random() * 3);
       for (let j = 0; j < k; j++) parents.add(`t${Math.max(0, i - 1 - Math.floor(random() * 200))}`);
     }
-    specs.push({ id: `t${i}`, skill: 'scale.step', input: { i }, priority: Math.floor(random() * 10), dependsOn: [...parents] });
+    specs.push({
+      id: `t${i}`,
+      skill: 'scale.step',
+      input: { i },
+      priority: Math.floor(random() * 10),
+      dependsOn: [...parents],
+    });
   }
   return specs;
 }
@@ -106,13 +112,25 @@ describe('a node at scale', () => {
         return input;
       },
     });
-    const agent = defineAgent({ name: 'scale', role: 'worker', description: 'scale test', concurrency: 16, skills: [step] });
-    const system = await testSystem({ agents: [agent], overrides: { queue: { agingStepMs: AGING_STEP_MS } } });
+    const agent = defineAgent({
+      name: 'scale',
+      role: 'worker',
+      description: 'scale test',
+      concurrency: 16,
+      skills: [step],
+    });
+    const system = await testSystem({
+      agents: [agent],
+      overrides: { queue: { agingStepMs: AGING_STEP_MS } },
+    });
     dispose = () => system.dispose();
-    system.events.on('task:queued', (d) => log.push({ type: 'task:queued', taskId: d.taskId, waitingOn: d.waitingOn }));
+    system.events.on('task:queued', (d) =>
+      log.push({ type: 'task:queued', taskId: d.taskId, waitingOn: d.waitingOn }),
+    );
     system.events.on('task:started', (d) => log.push({ type: 'task:started', taskId: d.taskId }));
     system.events.on('task:succeeded', (d) => log.push({ type: 'task:succeeded', taskId: d.taskId }));
-    for (let from = 0; from < TOTAL; from += 1000) await system.queue.enqueueMany(specs.slice(from, from + 1000));
+    for (let from = 0; from < TOTAL; from += 1000)
+      await system.queue.enqueueMany(specs.slice(from, from + 1000));
     let finish: () => void = () => undefined;
     const allDone = new Promise<void>((resolve) => {
       finish = resolve;
@@ -141,7 +159,11 @@ describe('a node at scale', () => {
   });
 
   it('starts no task before all its parents succeeded', () => {
-    const at = { succeeded: new Map<string, number>(), started: new Map<string, number>(), handler: new Map<string, number>() };
+    const at = {
+      succeeded: new Map<string, number>(),
+      started: new Map<string, number>(),
+      handler: new Map<string, number>(),
+    };
     log.forEach((e, i) => {
       if (e.type === 'task:succeeded') at.succeeded.set(e.taskId, i);
       if (e.type === 'task:started') at.started.set(e.taskId, i);
@@ -152,8 +174,10 @@ describe('a node at scale', () => {
     for (const spec of specs) {
       for (const parent of spec.dependsOn ?? []) {
         edges++;
+        const id = spec.id!;
         const parentDone = at.succeeded.get(parent)!;
-        if (!(parentDone < at.started.get(spec.id)!) || !(parentDone < at.handler.get(spec.id)!)) violations.push(`${spec.id} <- ${parent}`);
+        if (!(parentDone < at.started.get(id)!) || !(parentDone < at.handler.get(id)!))
+          violations.push(`${id} <- ${parent}`);
       }
     }
     expect(edges).toBeGreaterThan(3000);

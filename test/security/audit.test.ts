@@ -11,12 +11,36 @@ describe('audit log', () => {
   it('records every mutating request and every auth failure: who, what, when, from where, outcome', async () => {
     api = await openTestApi();
     const before = Date.now();
-    await api.app.inject({ method: 'POST', url: '/tasks', headers: api.auth('operator'), payload: { skill: 'test.echo', input: { text: 'a' } } });
-    await api.app.inject({ method: 'POST', url: '/tasks', headers: api.auth('operator'), payload: { skill: 'nope' } });
-    await api.app.inject({ method: 'GET', url: '/tasks', headers: { authorization: 'Bearer wrong' }, remoteAddress: '10.1.2.3' });
-    await api.app.inject({ method: 'POST', url: '/keys', headers: api.auth('viewer'), payload: { role: 'admin' } });
+    await api.app.inject({
+      method: 'POST',
+      url: '/tasks',
+      headers: api.auth('operator'),
+      payload: { skill: 'test.echo', input: { text: 'a' } },
+    });
+    await api.app.inject({
+      method: 'POST',
+      url: '/tasks',
+      headers: api.auth('operator'),
+      payload: { skill: 'nope' },
+    });
+    await api.app.inject({
+      method: 'GET',
+      url: '/tasks',
+      headers: { authorization: 'Bearer wrong' },
+      remoteAddress: '10.1.2.3',
+    });
+    await api.app.inject({
+      method: 'POST',
+      url: '/keys',
+      headers: api.auth('viewer'),
+      payload: { role: 'admin' },
+    });
     await api.app.inject({ method: 'GET', url: '/tasks', headers: api.auth('viewer') });
-    const listed = await api.app.inject({ method: 'GET', url: '/audit?limit=10', headers: api.auth('admin') });
+    const listed = await api.app.inject({
+      method: 'GET',
+      url: '/audit?limit=10',
+      headers: api.auth('admin'),
+    });
     const records = listed.json().records as Array<Record<string, unknown>>;
     expect(records.map((r) => [r.action, r.outcome, r.status])).toEqual([
       ['keys.create', 'denied', 403],
@@ -25,7 +49,12 @@ describe('audit log', () => {
       ['tasks.create', 'ok', 201],
     ]);
     const operator = (await api.system.security.keys.list()).find((k) => k.role === 'operator')!;
-    expect(records[3]).toMatchObject({ actor: `key:${operator.id}`, role: 'operator', target: 'POST /tasks', ip: '127.0.0.1' });
+    expect(records[3]).toMatchObject({
+      actor: `key:${operator.id}`,
+      role: 'operator',
+      target: 'POST /tasks',
+      ip: '127.0.0.1',
+    });
     expect(records[1]).toMatchObject({ actor: 'anonymous', ip: '10.1.2.3' });
     expect(records[3]!.at as number).toBeGreaterThanOrEqual(before);
     expect(JSON.parse(records[2]!.details as string)).toMatchObject({ error: 'QUEUE_UNKNOWN_SKILL' });
@@ -36,12 +65,22 @@ describe('audit log', () => {
   it('is append-only and verify detects an altered, removed or inserted record', async () => {
     api = await openTestApi();
     for (let i = 0; i < 5; i++) {
-      await api.system.security.audit.record({ actor: 'test', role: null, action: `act.${i}`, target: 't', ip: null, outcome: 'ok', status: null });
+      await api.system.security.audit.record({
+        actor: 'test',
+        role: null,
+        action: `act.${i}`,
+        target: 't',
+        ip: null,
+        outcome: 'ok',
+        status: null,
+      });
     }
     const ok = await api.app.inject({ method: 'GET', url: '/audit/verify', headers: api.auth('admin') });
     expect(ok.json()).toMatchObject({ valid: true, records: 5 });
     const db = api.system.db;
-    expect(() => db.prepare("UPDATE audit_log SET outcome = 'failed' WHERE seq = 3").run()).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE audit_log SET outcome = 'failed' WHERE seq = 3").run()).toThrow(
+      /append-only/,
+    );
     expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 3').run()).toThrow(/append-only/);
 
     // Someone with write access to the file drops the guard and edits a record...
@@ -53,7 +92,11 @@ describe('audit log', () => {
     // ...or removes one...
     const row = db.prepare('SELECT * FROM audit_log WHERE seq = 4').get() as Record<string, unknown>;
     db.prepare('DELETE FROM audit_log WHERE seq = 4').run();
-    expect(await api.system.security.audit.verify()).toMatchObject({ valid: false, brokenAt: 5, reason: 'record 4 is missing' });
+    expect(await api.system.security.audit.verify()).toMatchObject({
+      valid: false,
+      brokenAt: 5,
+      reason: 'record 4 is missing',
+    });
     // ...or forges a replacement with a recomputed hash but cannot fix the next link.
     db.prepare(
       'INSERT INTO audit_log (seq, at, actor, role, action, target, ip, outcome, status, details, prev_hash, hash) VALUES (@seq, @at, @actor, @role, @action, @target, @ip, @outcome, @status, @details, @prev_hash, @hash)',

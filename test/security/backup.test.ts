@@ -1,6 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,9 @@ async function snapshot(system: System) {
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true }).catch(() => [])) {
     if (entry.isFile()) {
       const path = join(entry.parentPath, entry.name);
-      artifacts[relative(root, path)] = createHash('sha256').update(await readFile(path)).digest('hex');
+      artifacts[relative(root, path)] = createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex');
     }
   }
   return {
@@ -58,14 +60,26 @@ describe('backup and restore', () => {
     const node = api.system.createNode();
     await node.start();
     const finished = new Promise((resolve) => api.system.events.on('mission:finished', resolve));
-    const created = await api.app.inject({ method: 'POST', url: '/missions', headers: api.auth('analyst'), payload: { goal: 'echo restore drill' } });
+    const created = await api.app.inject({
+      method: 'POST',
+      url: '/missions',
+      headers: api.auth('analyst'),
+      payload: { goal: 'echo restore drill' },
+    });
     expect(created.statusCode).toBe(201);
     await finished;
     await node.stop();
-    const doomed = await api.system.queue.enqueue({ skill: 'test.echo', input: { text: 'doomed' }, maxAttempts: 1 });
+    const doomed = await api.system.queue.enqueue({
+      skill: 'test.echo',
+      input: { text: 'doomed' },
+      maxAttempts: 1,
+    });
     const [claimed] = await api.system.queue.claim('w-test', new Map([['test.echo', 1]]));
     expect(claimed?.id).toBe(doomed.id);
-    await api.system.queue.fail({ taskId: doomed.id, attempt: 1, workerId: 'w-test' }, { code: 'TEST', message: 'boom' });
+    await api.system.queue.fail(
+      { taskId: doomed.id, attempt: 1, workerId: 'w-test' },
+      { code: 'TEST', message: 'boom' },
+    );
     await api.app.inject({ method: 'GET', url: '/keys', headers: { authorization: 'Bearer nope' } });
     before = await snapshot(api.system);
     expect(before.missions[0]?.status).toBe('succeeded');
@@ -81,12 +95,19 @@ describe('backup and restore', () => {
     let written = 0;
     const writer = (async () => {
       while (writing) {
-        await api.system.queue.enqueue({ skill: 'test.echo', input: { text: `during ${written}` }, tags: ['during'] });
+        await api.system.queue.enqueue({
+          skill: 'test.echo',
+          input: { text: `during ${written}` },
+          tags: ['during'],
+        });
         written++;
         await new Promise((r) => setImmediate(r));
       }
     })();
-    const summary = await createBackup(api.system.db, { artifactsRoot: api.system.artifacts.root, target: backupFile });
+    const summary = await createBackup(api.system.db, {
+      artifactsRoot: api.system.artifacts.root,
+      target: backupFile,
+    });
     writing = false;
     await writer;
     expect(written).toBeGreaterThan(0);
@@ -94,7 +115,10 @@ describe('backup and restore', () => {
     expect(summary.schemaVersion).toBeGreaterThanOrEqual(5);
     expect(summary.sha256).toBe(createHash('sha256').update(readFileSync(backupFile)).digest('hex'));
     const bytes = readFileSync(backupFile);
-    const header = bytes.subarray(0, bytes.indexOf(0x0a, bytes.indexOf(0x0a) + 1)).toString('utf8').split('\n');
+    const header = bytes
+      .subarray(0, bytes.indexOf(0x0a, bytes.indexOf(0x0a) + 1))
+      .toString('utf8')
+      .split('\n');
     expect(header[0]).toMatch(/^MAGNATRONIC-BACKUP 1 [0-9a-f]{64}$/);
     expect(JSON.parse(header[1]!)).toMatchObject({ format: 1, schemaVersion: summary.schemaVersion });
     expect((await verifyBackup(backupFile)).files.length).toBe(1 + Object.keys(before.artifacts).length);
@@ -142,7 +166,10 @@ describe('backup and restore', () => {
 
     const future = JSON.stringify({ ...manifest, schemaVersion: 999 });
     const futureHeader = `MAGNATRONIC-BACKUP 1 ${createHash('sha256').update(future).digest('hex')}\n${future}\n`;
-    writeFileSync(join(work, 'future.bak'), Buffer.concat([Buffer.from(futureHeader), good.subarray(manifestEnd + 1)]));
+    writeFileSync(
+      join(work, 'future.bak'),
+      Buffer.concat([Buffer.from(futureHeader), good.subarray(manifestEnd + 1)]),
+    );
     await expectInvalid(verifyBackup(join(work, 'future.bak')), /schema version 999 is newer/);
 
     writeFileSync(join(work, 'foreign.bak'), 'SQLite format 3\0 not a backup');

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMagnaError } from '../../src/core/errors.js';
-import { AesGcmEncryptor, createEncryptor, generateKey, keyringFromConfig, parseKey } from '../../src/security/encryption.js';
+import {
+  AesGcmEncryptor,
+  createEncryptor,
+  generateKey,
+  keyringFromConfig,
+  parseKey,
+} from '../../src/security/encryption.js';
 import { rotateEncryption } from '../../src/security/rotation.js';
 import { openTestApi, type TestApi } from '../api/helpers.js';
 
@@ -16,7 +22,8 @@ const CANARY = 'this plain message is CANARY-ORANGE-7';
 function rawBytes(home: string, system: TestApi['system']): Buffer {
   system.db.pragma('wal_checkpoint(TRUNCATE)');
   const parts = [readFileSync(join(home, 'magnatronic.db'))];
-  if (existsSync(join(home, 'magnatronic.db-wal'))) parts.push(readFileSync(join(home, 'magnatronic.db-wal')));
+  if (existsSync(join(home, 'magnatronic.db-wal')))
+    parts.push(readFileSync(join(home, 'magnatronic.db-wal')));
   return Buffer.concat(parts);
 }
 
@@ -69,8 +76,12 @@ describe('Encryptor', () => {
     writeFileSync(file, `# current first\n${hex}\n${older}\n`);
     const ring = keyringFromConfig({ encryptionKeyFile: file, tokenTtlSeconds: 900 });
     expect(ring.map((k) => k.toString('hex'))).toEqual([hex, parseKey(older).toString('hex')]);
-    expect(createEncryptor({ encryptionKey: `${hex},${older}`, tokenTtlSeconds: 900 }).currentKeyId).toBe(encryptor.currentKeyId);
-    expect(codeOf(() => keyringFromConfig({ encryptionKeyFile: join(work, 'missing'), tokenTtlSeconds: 900 }))).toBe('CONFIG_INVALID');
+    expect(createEncryptor({ encryptionKey: `${hex},${older}`, tokenTtlSeconds: 900 }).currentKeyId).toBe(
+      encryptor.currentKeyId,
+    );
+    expect(
+      codeOf(() => keyringFromConfig({ encryptionKeyFile: join(work, 'missing'), tokenTtlSeconds: 900 })),
+    ).toBe('CONFIG_INVALID');
   });
 });
 
@@ -87,7 +98,13 @@ describe('encryption at rest', () => {
           method: 'POST',
           url: '/messages',
           headers: api.auth('operator'),
-          payload: { receiver: 'agent:vault', performative: 'inform', body: { text: body }, durable: true, sensitive },
+          payload: {
+            receiver: 'agent:vault',
+            performative: 'inform',
+            body: { text: body },
+            durable: true,
+            sensitive,
+          },
         });
         expect(sent.statusCode).toBe(202);
       }
@@ -108,7 +125,9 @@ describe('encryption at rest', () => {
       expect(raw.includes(Buffer.from('PURPLE-ELEPHANT'))).toBe(false);
       expect(raw.includes(Buffer.from('launch code'))).toBe(false);
       // Readers get the plaintext back.
-      const stored = await api.system.db.prepare('SELECT envelope FROM bus_messages ORDER BY seq').all() as Array<{ envelope: string }>;
+      const stored = (await api.system.db
+        .prepare('SELECT envelope FROM bus_messages ORDER BY seq')
+        .all()) as Array<{ envelope: string }>;
       const encrypted = stored.filter((r) => r.envelope.startsWith('enc:v1:'));
       expect(encrypted).toHaveLength(1);
       expect(JSON.parse(api.system.encryption.decryptText(encrypted[0]!.envelope)).body.text).toBe(SECRET);
@@ -127,11 +146,19 @@ describe('encryption at rest', () => {
       method: 'POST',
       url: '/messages',
       headers: api.auth('operator'),
-      payload: { receiver: 'agent:vault', performative: 'inform', body: { text: SECRET }, durable: true, sensitive: true },
+      payload: {
+        receiver: 'agent:vault',
+        performative: 'inform',
+        body: { text: SECRET },
+        durable: true,
+        sensitive: true,
+      },
     });
     const mission = await api.system.missions.create('echo rotate');
     await api.system.artifacts.write(mission.id, 'secret.txt', SECRET);
-    const token = (await api.app.inject({ method: 'POST', url: '/auth/token', headers: api.auth('viewer') })).json().token as string;
+    const token = (
+      await api.app.inject({ method: 'POST', url: '/auth/token', headers: api.auth('viewer') })
+    ).json().token as string;
     await api.close();
 
     api = await openTestApi({ security: { encryptionKey: `${newKey},${oldKey}` } }, { home });
@@ -148,7 +175,11 @@ describe('encryption at rest', () => {
     expect(rewritten['bus_messages.envelope']).toBe(1);
     expect(report.artifacts).toBe(1);
     // A second run finds nothing left to do.
-    const again = await rotateEncryption({ store: api.system.security.store, encryptor: api.system.encryption, artifactsRoot: api.system.artifacts.root });
+    const again = await rotateEncryption({
+      store: api.system.security.store,
+      encryptor: api.system.encryption,
+      artifactsRoot: api.system.artifacts.root,
+    });
     expect(again.columns.every((c) => c.rewritten === 0) && again.artifacts === 0).toBe(true);
     await api.close();
 
@@ -159,7 +190,11 @@ describe('encryption at rest', () => {
       expect(JSON.parse(api.system.encryption.decryptText(row.envelope)).body.text).toBe(SECRET);
       expect((await api.system.artifacts.read(mission.id, 'secret.txt')).toString()).toBe(SECRET);
       // The token signing secret was re-encrypted, not replaced: old session tokens stay valid.
-      const who = await api.app.inject({ method: 'GET', url: '/whoami', headers: { authorization: `Bearer ${token}` } });
+      const who = await api.app.inject({
+        method: 'GET',
+        url: '/whoami',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(who.statusCode).toBe(200);
     } finally {
       await api.close();

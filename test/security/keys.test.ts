@@ -14,7 +14,11 @@ afterEach(async () => {
 describe('API keys', () => {
   it('are stored only as salted hashes: the key text is nowhere in the database file', async () => {
     api = await openTestApi();
-    const made = await api.system.security.keys.create({ role: 'agent', createdBy: 'test', namespaces: ['acme/research'] });
+    const made = await api.system.security.keys.create({
+      role: 'agent',
+      createdBy: 'test',
+      namespaces: ['acme/research'],
+    });
     expect(made.key).toMatch(/^mgk\.key_[0-9A-Z]{26}\.[\w-]{43}$/);
     api.system.db.pragma('wal_checkpoint(TRUNCATE)');
     const raw = readFileSync(join(api.home, 'magnatronic.db'));
@@ -22,7 +26,10 @@ describe('API keys', () => {
     expect(raw.includes(Buffer.from(secret))).toBe(false);
     expect(raw.includes(Buffer.from(made.key))).toBe(false);
     // Two keys never share a salt, so equal hashes would not reveal equal keys.
-    const rows = api.system.db.prepare('SELECT salt, hash FROM api_keys').all() as Array<{ salt: Buffer; hash: Buffer }>;
+    const rows = api.system.db.prepare('SELECT salt, hash FROM api_keys').all() as Array<{
+      salt: Buffer;
+      hash: Buffer;
+    }>;
     expect(new Set(rows.map((r) => r.salt.toString('hex'))).size).toBe(rows.length);
     expect(await api.system.security.authenticate(made.key)).toMatchObject({
       role: 'agent',
@@ -47,10 +54,19 @@ describe('API keys', () => {
     expect(listed.body).not.toContain(key.split('.')[2]);
     expect(listed.body).not.toMatch(/"(hash|salt)"/);
     expect(listed.json().keys.map((k: { id: string }) => k.id)).toContain(record.id);
-    const revoked = await api.app.inject({ method: 'POST', url: `/keys/${record.id}/revoke`, headers: api.auth('admin') });
+    const revoked = await api.app.inject({
+      method: 'POST',
+      url: `/keys/${record.id}/revoke`,
+      headers: api.auth('admin'),
+    });
     expect(revoked.json().status).toBe('revoked');
     expect(await api.system.security.authenticate(key)).toBeNull();
-    const bad = await api.app.inject({ method: 'POST', url: '/keys', headers: api.auth('admin'), payload: { role: 'viewer', namespaces: ['Not Valid'] } });
+    const bad = await api.app.inject({
+      method: 'POST',
+      url: '/keys',
+      headers: api.auth('admin'),
+      payload: { role: 'viewer', namespaces: ['Not Valid'] },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('KB_INVALID_NAMESPACE');
   });
@@ -71,10 +87,14 @@ describe('API keys', () => {
     await api.close();
 
     api = await openTestApi({ security: { adminKey: 'configured-admin-key-123456' } });
-    await api.system.security.keys.revoke((await api.system.security.keys.list()).find((k) => k.role === 'admin')!.id);
+    await api.system.security.keys.revoke(
+      (await api.system.security.keys.list()).find((k) => k.role === 'admin')!.id,
+    );
     const first = await api.system.security.ensureAdmin();
     expect(first).toEqual({ created: true, key: null, id: 'key_admin_config' });
-    expect(await api.system.security.authenticate('configured-admin-key-123456')).toMatchObject({ role: 'admin' });
+    expect(await api.system.security.authenticate('configured-admin-key-123456')).toMatchObject({
+      role: 'admin',
+    });
     expect(await api.system.security.authenticate('configured-admin-key-12345X')).toBeNull();
     expect(await api.system.security.ensureAdmin()).toEqual({ created: false });
     // Revoked config key: a fresh random key, never the revoked one again.

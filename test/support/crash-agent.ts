@@ -32,12 +32,28 @@ export function crashAgent(effectsFile: string): AgentDefinition {
     async handler({ n }, ctx) {
       appendFileSync(effectsFile, `${n} ${ctx.task.attempt} ${process.pid} ${Date.now()}\n`);
       await pause(WORK_MS, ctx.signal);
-      ctx.effect('crash.done', effectKey(n, ctx.task.attempt), { n, attempt: ctx.task.attempt, pid: process.pid });
+      ctx.effect('crash.done', effectKey(n, ctx.task.attempt), {
+        n,
+        attempt: ctx.task.attempt,
+        pid: process.pid,
+      });
       return { n };
     },
   });
-  return defineAgent({ name: 'crash', role: 'worker', description: 'crash test agent', concurrency: 4, skills: [work] });
+  return defineAgent({
+    name: 'crash',
+    role: 'worker',
+    description: 'crash test agent',
+    concurrency: 4,
+    skills: [work],
+  });
 }
 
 /** Short leases so that a killed node's tasks come back within about a second. */
-export const crashQueueOptions = { leaseMs: 1000, heartbeatMs: 300, pollMs: 20, backoffBaseMs: 50, backoffMaxMs: 200 };
+export const crashQueueOptions = {
+  leaseMs: 1000,
+  heartbeatMs: 300,
+  pollMs: 20,
+  backoffBaseMs: 50,
+  backoffMaxMs: 200,
+};

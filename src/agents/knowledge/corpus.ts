@@ -19,7 +19,9 @@ const corpusSchema = z.object({
 });
 
 /** Reads a corpus file and turns its `ok` sources into documents (source = URL). */
-export async function readCorpusDocuments(path: string): Promise<{ documents: DocumentInput[]; skipped: number }> {
+export async function readCorpusDocuments(
+  path: string,
+): Promise<{ documents: DocumentInput[]; skipped: number }> {
   let raw: string;
   try {
     raw = await readFile(path, 'utf8');
@@ -34,9 +36,13 @@ export async function readCorpusDocuments(path: string): Promise<{ documents: Do
   }
   const parsed = corpusSchema.safeParse(json);
   if (!parsed.success) {
-    throw new MagnaError('KB_INVALID_DOCUMENT', `Corpus ${path} is not of the shape { sources: [{ id, url, title, text, status }] }.`, {
-      details: issuesToDetails(parsed.error.issues),
-    });
+    throw new MagnaError(
+      'KB_INVALID_DOCUMENT',
+      `Corpus ${path} is not of the shape { sources: [{ id, url, title, text, status }] }.`,
+      {
+        details: issuesToDetails(parsed.error.issues),
+      },
+    );
   }
   const documents: DocumentInput[] = [];
   let skipped = 0;

@@ -15,11 +15,18 @@ function kbOf(ctx: SkillContext): KnowledgeBase {
 /** Documents are written in batches so progress shows and a cancelled task stops between them. */
 const BATCH = 25;
 
-const conflictSummary = z.object({ id: z.string(), predicate: z.string(), subjectId: z.string(), resolution: z.string(), policy: z.string() });
+const conflictSummary = z.object({
+  id: z.string(),
+  predicate: z.string(),
+  subjectId: z.string(),
+  resolution: z.string(),
+  policy: z.string(),
+});
 
 export const ingestSkill = defineSkill({
   name: 'knowledge.ingest',
-  description: 'Ingest documents (or a research corpus file) into the knowledge base: chunks, entities, facts.',
+  description:
+    'Ingest documents (or a research corpus file) into the knowledge base: chunks, entities, facts.',
   input: z.object({
     namespace: z.string().optional(),
     documents: z.array(z.unknown()).optional(),
@@ -43,7 +50,10 @@ export const ingestSkill = defineSkill({
     } else {
       const corpusPath = input.corpusPath ?? corpusPathFromUpstream(ctx.upstream);
       if (!corpusPath) {
-        throw new MagnaError('INVALID_ARGUMENT', 'knowledge.ingest needs documents, a corpusPath, or an upstream step that produced a corpusPath.');
+        throw new MagnaError(
+          'INVALID_ARGUMENT',
+          'knowledge.ingest needs documents, a corpusPath, or an upstream step that produced a corpusPath.',
+        );
       }
       const corpus = await readCorpusDocuments(corpusPath);
       documents = corpus.documents;
@@ -65,8 +75,19 @@ export const ingestSkill = defineSkill({
       namespace = result.namespace;
       documentIds.push(...result.documents.map((d) => d.documentId));
       for (const [k, v] of Object.entries(result.counts)) counts[k] = (counts[k] ?? 0) + v;
-      for (const c of result.conflicts) conflicts.push({ id: c.id, predicate: c.predicate, subjectId: c.subjectId, resolution: c.resolution, policy: c.policy });
-      if (documents.length > 0) await ctx.progress(Math.min(1, (i + BATCH) / documents.length), `${documentIds.length}/${documents.length} documents`);
+      for (const c of result.conflicts)
+        conflicts.push({
+          id: c.id,
+          predicate: c.predicate,
+          subjectId: c.subjectId,
+          resolution: c.resolution,
+          policy: c.policy,
+        });
+      if (documents.length > 0)
+        await ctx.progress(
+          Math.min(1, (i + BATCH) / documents.length),
+          `${documentIds.length}/${documents.length} documents`,
+        );
       if (documents.length === 0) break;
     }
     return { namespace, documentIds, counts, conflicts, skippedSources };
@@ -107,7 +128,11 @@ export const answerSkill = defineSkill({
     label: z.array(z.string()),
   }),
   async handler(input, ctx) {
-    const result = await kbOf(ctx).answer(agentPrincipal(ctx.agent.name), input.question, input.namespaces ? { namespaces: input.namespaces } : {});
+    const result = await kbOf(ctx).answer(
+      agentPrincipal(ctx.agent.name),
+      input.question,
+      input.namespaces ? { namespaces: input.namespaces } : {},
+    );
     return result as unknown as {
       question: string;
       found: boolean;
@@ -122,7 +147,8 @@ export const answerSkill = defineSkill({
 
 export const maintainSkill = defineSkill({
   name: 'knowledge.maintain',
-  description: 'Maintenance: duplicate entities (report or merge), stale-fact expiry, integrity check, compaction.',
+  description:
+    'Maintenance: duplicate entities (report or merge), stale-fact expiry, integrity check, compaction.',
   input: z.object({
     tasks: z.array(z.enum(MAINTENANCE_TASKS)).optional(),
     namespaces: z.array(z.string()).optional(),

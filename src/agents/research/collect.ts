@@ -60,6 +60,12 @@ export const collectSkill = defineSkill({
           { url: source.url, status: source.status, reason: source.reason },
           'research: source',
         );
+        ctx.emit('research:source', {
+          missionId: ctx.task.missionId,
+          url: source.url,
+          status: source.status,
+          ...(source.reason ? { reason: source.reason } : {}),
+        });
         ctx
           .progress(Math.min(0.95, seen / Math.max(1, limits.maxPages)), `${seen} sources`)
           .catch(() => undefined);

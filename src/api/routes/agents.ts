@@ -26,7 +26,10 @@ export const agentRoutes = [
     response: { status: 200, description: 'The agent.', schema: AgentSchema },
     handler: async ({ system, params }) => {
       const agent = await system.agents.get(params.id);
-      if (!agent) throw new MagnaError('NOT_FOUND', `Agent ${params.id} does not exist.`, { details: { agentId: params.id } });
+      if (!agent)
+        throw new MagnaError('NOT_FOUND', `Agent ${params.id} does not exist.`, {
+          details: { agentId: params.id },
+        });
       return agent;
     },
   }),
@@ -39,10 +42,17 @@ export const agentRoutes = [
     permission: 'agents:drain',
     errors: ['NOT_FOUND'],
     params: idParam,
-    response: { status: 202, description: 'Drain requested; the node applies it on its next heartbeat.', schema: AgentSchema },
+    response: {
+      status: 202,
+      description: 'Drain requested; the node applies it on its next heartbeat.',
+      schema: AgentSchema,
+    },
     handler: async ({ system, params }) => {
       const agent = await system.agents.requestDrain(params.id);
-      if (!agent) throw new MagnaError('NOT_FOUND', `Agent ${params.id} does not exist.`, { details: { agentId: params.id } });
+      if (!agent)
+        throw new MagnaError('NOT_FOUND', `Agent ${params.id} does not exist.`, {
+          details: { agentId: params.id },
+        });
       return agent;
     },
   }),

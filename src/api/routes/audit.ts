@@ -17,7 +17,11 @@ export const auditRoutes = [
       action: z.string().max(200).optional(),
       outcome: z.enum(['ok', 'failed', 'denied', 'auth-failed', 'rate-limited']).optional(),
     }),
-    response: { status: 200, description: 'Audit records.', schema: z.object({ records: z.array(AuditRecordSchema) }) },
+    response: {
+      status: 200,
+      description: 'Audit records.',
+      schema: z.object({ records: z.array(AuditRecordSchema) }),
+    },
     handler: async ({ system, query }) => ({
       records: await system.security.audit.list({
         limit: query.limit,

@@ -23,7 +23,10 @@ export const authRoutes = [
     },
     handler: async ({ system, principal }) => {
       if (principal.via !== 'key') {
-        throw new MagnaError('FORBIDDEN', 'A session token is obtained with an API key, not with another token.');
+        throw new MagnaError(
+          'FORBIDDEN',
+          'A session token is obtained with an API key, not with another token.',
+        );
       }
       const { token, expiresAt } = await system.security.tokens.issue(principal);
       return { token, tokenType: 'Bearer' as const, expiresAt };

@@ -70,7 +70,11 @@ export function docsRoutes(document: () => Record<string, unknown>) {
       basicAuth: true,
       hidden: true,
       params: z.strictObject({ asset: z.string().max(100) }),
-      response: { status: 200, description: 'Script or stylesheet.', contentType: 'application/octet-stream' },
+      response: {
+        status: 200,
+        description: 'Script or stylesheet.',
+        contentType: 'application/octet-stream',
+      },
       handler: async ({ params, reply }) => {
         if (params.asset === 'init.js') return reply.type('text/javascript; charset=utf-8').send(INIT_JS);
         const known = Object.hasOwn(ASSETS, params.asset) ? ASSETS[params.asset] : undefined;

@@ -25,10 +25,15 @@ export function eventMatcher(filter: Filter): (event: AnyEvent) => boolean {
     .map((t) => t.trim())
     .filter(Boolean);
   return (event) => {
-    if (types && !types.some((t) => (t.endsWith('*') ? event.type.startsWith(t.slice(0, -1)) : event.type === t))) return false;
+    if (
+      types &&
+      !types.some((t) => (t.endsWith('*') ? event.type.startsWith(t.slice(0, -1)) : event.type === t))
+    )
+      return false;
     const data = event.data as Record<string, unknown>;
     if (filter.missionId !== undefined && data.missionId !== filter.missionId) return false;
-    if (filter.agent !== undefined && ![data.agent, data.agentId, data.name].includes(filter.agent)) return false;
+    if (filter.agent !== undefined && ![data.agent, data.agentId, data.name].includes(filter.agent))
+      return false;
     return true;
   };
 }

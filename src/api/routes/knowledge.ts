@@ -11,11 +11,22 @@ import { epochMs, limitParam, named } from '../schemas.js';
 const namespaces = z
   .string()
   .max(2000)
-  .transform((text) => text.split(',').map((n) => n.trim()).filter(Boolean))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean),
+  )
   .describe('Namespaces separated by commas (each includes the namespaces below it)');
 
 const entityType = z.enum(['person', 'organization', 'place', 'work', 'thing']);
-const citation = z.object({ chunkId: z.string(), documentId: z.string(), source: z.string(), title: z.string().nullable(), namespace: z.string() });
+const citation = z.object({
+  chunkId: z.string(),
+  documentId: z.string(),
+  source: z.string(),
+  title: z.string().nullable(),
+  namespace: z.string(),
+});
 
 const SearchHitSchema = named(
   'SearchHit',
@@ -90,7 +101,9 @@ const DocumentSchema = named(
 );
 
 function notFound(what: string, id: string): never {
-  throw new MagnaError('NOT_FOUND', `No ${what} ${id} in the namespaces this key may read.`, { details: { id } });
+  throw new MagnaError('NOT_FOUND', `No ${what} ${id} in the namespaces this key may read.`, {
+    details: { id },
+  });
 }
 
 export const knowledgeRoutes = [
@@ -108,7 +121,11 @@ export const knowledgeRoutes = [
       limit: limitParam(100, 10),
       namespaces: namespaces.optional(),
     }),
-    response: { status: 200, description: 'Passages, best first.', schema: z.object({ hits: z.array(SearchHitSchema) }) },
+    response: {
+      status: 200,
+      description: 'Passages, best first.',
+      schema: z.object({ hits: z.array(SearchHitSchema) }),
+    },
     handler: async ({ system, principal, query }) => ({
       hits: await system.knowledge.search(principal, query.q, {
         limit: query.limit,
@@ -151,7 +168,11 @@ export const knowledgeRoutes = [
       namespace: z.string().max(200).optional(),
       limit: limitParam(500, 50),
     }),
-    response: { status: 200, description: 'Entities.', schema: z.object({ entities: z.array(EntitySchema) }) },
+    response: {
+      status: 200,
+      description: 'Entities.',
+      schema: z.object({ entities: z.array(EntitySchema) }),
+    },
     handler: async ({ system, principal, query }) => ({
       entities: await system.knowledge.findEntities(principal, {
         limit: query.limit,
@@ -197,13 +218,18 @@ export const knowledgeRoutes = [
       predicate: z.string().max(200).optional(),
       object: z.string().max(500).optional(),
       namespace: z.string().max(200).optional(),
-      asOf: z.string().max(40).optional().describe('Knowledge as recorded at this time (ISO date or epoch ms)'),
+      asOf: z
+        .string()
+        .max(40)
+        .optional()
+        .describe('Knowledge as recorded at this time (ISO date or epoch ms)'),
       validAt: z.string().max(40).optional().describe('Facts true in the world at this time'),
       limit: limitParam(1000, 100),
     }),
     response: { status: 200, description: 'Facts.', schema: z.object({ facts: z.array(FactSchema) }) },
     handler: async ({ system, principal, query }) => {
-      const time = (text: string | undefined) => (text === undefined ? undefined : /^\d+$/.test(text) ? Number(text) : text);
+      const time = (text: string | undefined) =>
+        text === undefined ? undefined : /^\d+$/.test(text) ? Number(text) : text;
       const asOf = time(query.asOf);
       const validAt = time(query.validAt);
       return {
@@ -228,7 +254,11 @@ export const knowledgeRoutes = [
     permission: 'knowledge:read',
     errors: ['KB_INVALID_NAMESPACE'],
     query: z.strictObject({ namespace: z.string().max(200).optional(), limit: limitParam(500, 50) }),
-    response: { status: 200, description: 'Documents, with their text.', schema: z.object({ documents: z.array(DocumentSchema) }) },
+    response: {
+      status: 200,
+      description: 'Documents, with their text.',
+      schema: z.object({ documents: z.array(DocumentSchema) }),
+    },
     handler: async ({ system, principal, query }) => ({
       documents: await system.knowledge.store.documents(await system.knowledge.scope(principal, 'reader'), {
         limit: query.limit,
@@ -248,7 +278,8 @@ export const knowledgeRoutes = [
     query: z.strictObject({ namespace: z.string().max(200).optional() }),
     response: { status: 200, description: 'The document.', schema: DocumentSchema },
     handler: async ({ system, principal, params, query }) =>
-      (await system.knowledge.document(principal, params.id, query.namespace)) ?? notFound('document', params.id),
+      (await system.knowledge.document(principal, params.id, query.namespace)) ??
+      notFound('document', params.id),
   }),
   defineRoute({
     method: 'POST',
@@ -280,7 +311,14 @@ export const knowledgeRoutes = [
       description: 'What was stored.',
       schema: z.looseObject({
         namespace: z.string(),
-        documents: z.array(z.looseObject({ documentId: z.string(), source: z.string(), version: z.number().int(), created: z.boolean() })),
+        documents: z.array(
+          z.looseObject({
+            documentId: z.string(),
+            source: z.string(),
+            version: z.number().int(),
+            created: z.boolean(),
+          }),
+        ),
         counts: z.record(z.string(), z.number().int()),
       }),
     },

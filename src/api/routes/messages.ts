@@ -49,7 +49,11 @@ export const messageRoutes = [
     tag: 'messages',
     permission: 'messages:read',
     query: z.strictObject({ limit: limitParam(1000, 100) }),
-    response: { status: 200, description: 'Messages.', schema: z.object({ messages: z.array(EnvelopeSchema) }) },
+    response: {
+      status: 200,
+      description: 'Messages.',
+      schema: z.object({ messages: z.array(EnvelopeSchema) }),
+    },
     handler: async ({ system, query }) => ({ messages: system.bus.recent(query.limit) }),
   }),
   defineRoute({
@@ -60,7 +64,13 @@ export const messageRoutes = [
     tag: 'messages',
     permission: 'messages:dead-letters',
     query: z.strictObject({ limit: limitParam(1000, 100) }),
-    response: { status: 200, description: 'Dead letters.', schema: z.object({ deadLetters: z.array(DeadLetterSchema) }) },
-    handler: async ({ system, query }) => ({ deadLetters: await system.bus.deadLetters({ limit: query.limit }) }),
+    response: {
+      status: 200,
+      description: 'Dead letters.',
+      schema: z.object({ deadLetters: z.array(DeadLetterSchema) }),
+    },
+    handler: async ({ system, query }) => ({
+      deadLetters: await system.bus.deadLetters({ limit: query.limit }),
+    }),
   }),
 ];

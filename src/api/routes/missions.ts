@@ -4,7 +4,14 @@ import { MagnaError } from '../../core/errors.js';
 import type { Mission, MissionResult } from '../../orchestrator/types.js';
 import { requireNamespace } from '../../security/permissions.js';
 import { defineRoute } from '../route.js';
-import { idParam, limitParam, MissionResultSchema, MissionSchema, MissionViewSchema, missionStatus } from '../schemas.js';
+import {
+  idParam,
+  limitParam,
+  MissionResultSchema,
+  MissionSchema,
+  MissionViewSchema,
+  missionStatus,
+} from '../schemas.js';
 
 /** Content types of the artifact kinds missions write; anything else is served as bytes. */
 const CONTENT_TYPES: Record<string, string> = {
@@ -36,9 +43,17 @@ export const missionRoutes = [
     query: z.strictObject({
       status: missionStatus.optional(),
       limit: limitParam(500, 50),
-      before: z.coerce.number().int().optional().describe('Only missions created before this time (epoch ms)'),
+      before: z.coerce
+        .number()
+        .int()
+        .optional()
+        .describe('Only missions created before this time (epoch ms)'),
     }),
-    response: { status: 200, description: 'Missions.', schema: z.object({ missions: z.array(MissionSchema) }) },
+    response: {
+      status: 200,
+      description: 'Missions.',
+      schema: z.object({ missions: z.array(MissionSchema) }),
+    },
     handler: async ({ system, query }) => ({
       missions: (
         await system.missions.list({
@@ -112,7 +127,11 @@ export const missionRoutes = [
     permission: 'missions:read',
     errors: ['NOT_FOUND'],
     params: idParam,
-    response: { status: 200, description: 'Outputs by step and artifact links.', schema: MissionResultSchema },
+    response: {
+      status: 200,
+      description: 'Outputs by step and artifact links.',
+      schema: MissionResultSchema,
+    },
     handler: async ({ system, params }) => {
       const result: MissionResult = await system.missions.results(params.id);
       const folder = system.artifacts.pathOf(params.id, 'x').slice(0, -2);
@@ -120,7 +139,10 @@ export const missionRoutes = [
         steps: result.steps,
         artifacts: result.artifacts.map((path) => {
           const name = relative(folder, path).split(sep).join('/');
-          return { name, url: `/missions/${encodeURIComponent(params.id)}/artifacts/${name.split('/').map(encodeURIComponent).join('/')}` };
+          return {
+            name,
+            url: `/missions/${encodeURIComponent(params.id)}/artifacts/${name.split('/').map(encodeURIComponent).join('/')}`,
+          };
         }),
       };
     },
@@ -143,13 +165,21 @@ export const missionRoutes = [
       await system.missions.get(params.id);
       const name = params['*'];
       const content = await system.artifacts.read(params.id, name).catch((error: unknown) => {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EISDIR') {
-          throw new MagnaError('NOT_FOUND', `Mission ${params.id} has no artifact ${name}.`, { details: { name } });
+        if (
+          (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+          (error as NodeJS.ErrnoException).code === 'EISDIR'
+        ) {
+          throw new MagnaError('NOT_FOUND', `Mission ${params.id} has no artifact ${name}.`, {
+            details: { name },
+          });
         }
         throw error;
       });
       reply.type(CONTENT_TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream');
-      reply.header('content-disposition', `inline; filename="${encodeURIComponent(name.split('/').pop() ?? 'artifact')}"`);
+      reply.header(
+        'content-disposition',
+        `inline; filename="${encodeURIComponent(name.split('/').pop() ?? 'artifact')}"`,
+      );
       return reply.code(200).send(content);
     },
   }),

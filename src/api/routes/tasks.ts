@@ -11,7 +11,10 @@ const stateList = z
     const states = text.split(',').map((s) => s.trim());
     for (const state of states) {
       if (!taskState.safeParse(state).success) {
-        ctx.addIssue({ code: 'custom', message: `unknown state "${state}"; one of ${taskState.options.join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown state "${state}"; one of ${taskState.options.join(', ')}`,
+        });
         return z.NEVER;
       }
     }
@@ -62,14 +65,23 @@ export const taskRoutes = [
       skill: z.string().min(1).max(128),
       input: z.unknown().optional(),
       priority: z.number().int().min(0).max(9).optional(),
-      delayMs: z.number().int().min(0).max(365 * 86_400_000).optional(),
+      delayMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(365 * 86_400_000)
+        .optional(),
       maxAttempts: z.number().int().min(1).max(100).optional(),
       timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
       idempotencyKey: z.string().min(1).max(200).optional(),
       dependsOn: z.array(z.string().min(1).max(128)).max(1000).optional(),
       tags: z.array(z.string().min(1).max(200)).max(50).optional(),
     }),
-    response: { status: 201, description: 'The task (or the unfinished one with the same idempotency key).', schema: TaskSchema },
+    response: {
+      status: 201,
+      description: 'The task (or the unfinished one with the same idempotency key).',
+      schema: TaskSchema,
+    },
     handler: async ({ system, body }) => {
       const { input, ...rest } = body;
       return system.queue.enqueue({ ...rest, input: input ?? {} });
@@ -130,9 +142,13 @@ export const taskRoutes = [
     handler: async ({ system, params }) => {
       const task = await system.queue.require(params.id);
       if (task.state !== 'dead' && task.state !== 'cancelled') {
-        throw new MagnaError('QUEUE_TASK_STATE', `Task ${task.id} is ${task.state}; only dead or cancelled tasks are retried.`, {
-          details: { taskId: task.id, state: task.state },
-        });
+        throw new MagnaError(
+          'QUEUE_TASK_STATE',
+          `Task ${task.id} is ${task.state}; only dead or cancelled tasks are retried.`,
+          {
+            details: { taskId: task.id, state: task.state },
+          },
+        );
       }
       return system.queue.redrive(task.id);
     },

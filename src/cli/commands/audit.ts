@@ -20,7 +20,8 @@ export function register(program: Command): void {
         GlobalOptions & { limit: string; before?: string; actor?: string; action?: string; outcome?: string }
       >();
       const limit = parseIntOption('limit', opts.limit);
-      if (limit < 1 || limit > 100_000) throw new MagnaError('INVALID_ARGUMENT', '--limit must be from 1 to 100000.');
+      if (limit < 1 || limit > 100_000)
+        throw new MagnaError('INVALID_ARGUMENT', '--limit must be from 1 to 100000.');
       await withSystem(opts, async (system) => {
         const records = await system.security.audit.list({
           limit,
@@ -44,18 +45,28 @@ export function register(program: Command): void {
 
   audit
     .command('verify')
-    .description('Check the hash chain from the first record; exits non-zero naming the first altered record.')
+    .description(
+      'Check the hash chain from the first record; exits non-zero naming the first altered record.',
+    )
     .option('--json', 'print JSON')
     .action(async (_o, command: Command) => {
       const opts = command.optsWithGlobals<GlobalOptions>();
       await withSystem(opts, async (system) => {
         const result = await system.security.audit.verify();
         if (!result.valid) {
-          throw new MagnaError('AUDIT_CHAIN_BROKEN', `The audit log does not verify at record ${result.brokenAt}: ${result.reason}.`, {
-            details: { ...result },
-          });
+          throw new MagnaError(
+            'AUDIT_CHAIN_BROKEN',
+            `The audit log does not verify at record ${result.brokenAt}: ${result.reason}.`,
+            {
+              details: { ...result },
+            },
+          );
         }
-        output(opts, result, () => `audit log intact: ${result.records} records, head ${result.head ?? '(empty)'}`);
+        output(
+          opts,
+          result,
+          () => `audit log intact: ${result.records} records, head ${result.head ?? '(empty)'}`,
+        );
       });
     });
 }

@@ -6,8 +6,8 @@ import { register as demo } from './demo.js';
 import { register as kb } from './kb.js';
 import { register as keys } from './keys.js';
 import { register as restore } from './restore.js';
-import { register as server } from './server.js';
 import { register as run } from './run.js';
+import { register as server } from './server.js';
 import { register as start } from './start.js';
 import { register as status } from './status.js';
 import { register as tasks } from './tasks.js';
@@ -25,4 +25,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   kb,
   audit,
   backup,
-  restore,];
+  restore,
+];

@@ -1,11 +1,11 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { type Command, Option } from 'commander';
+import { readCorpusDocuments } from '../../agents/knowledge/corpus.js';
 import { MagnaError } from '../../core/errors.js';
 import { type Principal, SYSTEM_PRINCIPAL, SYSTEM_ROLES, type SystemRole } from '../../core/principal.js';
-import { readCorpusDocuments } from '../../agents/knowledge/corpus.js';
-import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import { KB_ROLES, MAINTENANCE_TASKS, type MaintenanceTask } from '../../knowledge/index.js';
+import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { DocumentInput, KbFact, KbRole, SearchHit } from '../../knowledge/types.js';
 import { type GlobalOptions, output, parseIntOption, withSystem } from '../io.js';
 
@@ -19,7 +19,8 @@ interface KbOptions extends GlobalOptions {
 function principalOf(opts: KbOptions): Principal {
   if (!opts.as) return SYSTEM_PRINCIPAL;
   const role = (opts.role ?? 'viewer') as SystemRole;
-  if (!SYSTEM_ROLES.includes(role)) throw new MagnaError('INVALID_ARGUMENT', `--role must be one of ${SYSTEM_ROLES.join(', ')}.`);
+  if (!SYSTEM_ROLES.includes(role))
+    throw new MagnaError('INVALID_ARGUMENT', `--role must be one of ${SYSTEM_ROLES.join(', ')}.`);
   return { id: opts.as, role };
 }
 
@@ -40,12 +41,16 @@ function common(cmd: Command): Command {
 export function register(program: Command): void {
   const kb = program
     .command('kb')
-    .description('The shared knowledge base: search, ask, browse entities and facts, ingest, export, import, check.');
+    .description(
+      'The shared knowledge base: search, ask, browse entities and facts, ingest, export, import, check.',
+    );
 
   common(
     kb
       .command('search')
-      .description('Search passages (hybrid: BM25 + entity match + graph proximity, fused by reciprocal rank fusion).')
+      .description(
+        'Search passages (hybrid: BM25 + entity match + graph proximity, fused by reciprocal rank fusion).',
+      )
       .argument('<query...>', 'words to search for, or a question')
       .addOption(new Option('--mode <mode>', 'ranking').choices(['hybrid', 'keyword']).default('hybrid'))
       .option('--limit <n>', 'most passages (default 10)', '10')
@@ -71,7 +76,11 @@ export function register(program: Command): void {
   ).action(async (words: string[], _o, command: Command) => {
     const opts = command.optsWithGlobals<KbOptions>();
     await withSystem(opts, async (system) => {
-      const answer = await kbOf(system).answer(principalOf(opts), words.join(' '), opts.namespace ? { namespaces: opts.namespace } : {});
+      const answer = await kbOf(system).answer(
+        principalOf(opts),
+        words.join(' '),
+        opts.namespace ? { namespaces: opts.namespace } : {},
+      );
       output(opts, answer, () =>
         answer.found
           ? `${answer.answer}\n\nconfidence ${answer.confidence}\n${answer.citations.map((c, i) => `[${i + 1}] ${c.title ?? c.source} (${c.namespace}, ${c.chunkId})`).join('\n')}`
@@ -83,7 +92,9 @@ export function register(program: Command): void {
   common(
     kb
       .command('entity')
-      .description('Show an entity (by id or name) with its aliases, facts and, with --hops, its graph neighbourhood.')
+      .description(
+        'Show an entity (by id or name) with its aliases, facts and, with --hops, its graph neighbourhood.',
+      )
       .argument('<name-or-id>')
       .option('--hops <n>', 'also walk the graph this many hops (1-4)')
       .option('--namespace <ns>', 'look only in this namespace', collect),
@@ -95,13 +106,25 @@ export function register(program: Command): void {
       const ns = opts.namespace?.[0];
       const view = await base.entity(principal, name, ns);
       if (!view) throw new MagnaError('NOT_FOUND', `No entity "${name}" that you may read.`);
-      const graph = opts.hops ? await base.neighbourhood(principal, view.entity.id, { hops: parseIntOption('hops', opts.hops), ...(ns ? { namespace: ns } : {}) }) : null;
+      const names = await entityNames(base, principal, view.facts);
+      const graph = opts.hops
+        ? await base.neighbourhood(principal, view.entity.id, {
+            hops: parseIntOption('hops', opts.hops),
+            ...(ns ? { namespace: ns } : {}),
+          })
+        : null;
       output(opts, { ...view, ...(graph ? { neighbourhood: graph } : {}) }, () => {
         const e = view.entity;
         const lines = [`${e.name} (${e.type}, ${e.namespace}, ${e.id})`];
         if (e.aliases.length > 0) lines.push(`aliases: ${e.aliases.join(', ')}`);
-        for (const f of view.facts) lines.push(`  ${factLine(f)}`);
-        if (graph) lines.push(`neighbourhood (${graph.nodes.length} entities): ${graph.nodes.filter((n) => n.depth > 0).map((n) => `${n.name} [${n.depth}]`).join(', ')}`);
+        for (const f of view.facts) lines.push(`  ${factLine(f, names)}`);
+        if (graph)
+          lines.push(
+            `neighbourhood (${graph.nodes.length} entities): ${graph.nodes
+              .filter((n) => n.depth > 0)
+              .map((n) => `${n.name} [${n.depth}]`)
+              .join(', ')}`,
+          );
         return lines.join('\n');
       });
     });
@@ -110,7 +133,9 @@ export function register(program: Command): void {
   common(
     kb
       .command('facts')
-      .description('List facts; --as-of shows what was recorded at a time, --valid-at what was true at a time.')
+      .description(
+        'List facts; --as-of shows what was recorded at a time, --valid-at what was true at a time.',
+      )
       .option('--subject <name-or-id>')
       .option('--predicate <name>')
       .option('--object <name-or-id>')
@@ -119,7 +144,16 @@ export function register(program: Command): void {
       .option('--limit <n>', 'most facts (default 200)', '200')
       .option('--namespace <ns>', 'only this namespace and below', collect),
   ).action(async (_o, command: Command) => {
-    const opts = command.optsWithGlobals<KbOptions & { subject?: string; predicate?: string; object?: string; asOf?: string; validAt?: string; limit: string }>();
+    const opts = command.optsWithGlobals<
+      KbOptions & {
+        subject?: string;
+        predicate?: string;
+        object?: string;
+        asOf?: string;
+        validAt?: string;
+        limit: string;
+      }
+    >();
     await withSystem(opts, async (system) => {
       const time = (v: string | undefined) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
       const asOf = time(opts.asOf);
@@ -133,14 +167,19 @@ export function register(program: Command): void {
         ...(opts.namespace?.[0] ? { namespace: opts.namespace[0] } : {}),
         limit: parseIntOption('limit', opts.limit),
       });
-      output(opts, facts, () => (facts.length === 0 ? 'no facts' : facts.map(factLine).join('\n')));
+      const names = await entityNames(kbOf(system), principalOf(opts), facts);
+      output(opts, facts, () =>
+        facts.length === 0 ? 'no facts' : facts.map((f) => factLine(f, names)).join('\n'),
+      );
     });
   });
 
   common(
     kb
       .command('ingest')
-      .description('Ingest files: .txt/.md (one document each), a JSON array of {source,title?,text}, or a research corpus JSON ({sources:[...]}).')
+      .description(
+        'Ingest files: .txt/.md (one document each), a JSON array of {source,title?,text}, or a research corpus JSON ({sources:[...]}).',
+      )
       .argument('<paths...>')
       .option('--namespace <ns>', 'target namespace (default "default")', collect)
       .option('--no-extract', 'skip entity and fact extraction (faster bulk loads)'),
@@ -159,7 +198,8 @@ export function register(program: Command): void {
         const lines = [
           `${c.documents} documents into ${result.namespace}: ${c.created} new, ${c.revised} revised, ${c.unchanged} unchanged; ${c.chunks} chunks, ${c.entities} entities, ${c.facts} facts`,
         ];
-        for (const k of result.conflicts) lines.push(`conflict ${k.id}: ${k.predicate} of ${k.subjectId} (${k.policy} → ${k.resolution})`);
+        for (const k of result.conflicts)
+          lines.push(`conflict ${k.id}: ${k.predicate} of ${k.subjectId} (${k.policy} → ${k.resolution})`);
         return lines.join('\n');
       });
     });
@@ -168,8 +208,12 @@ export function register(program: Command): void {
   common(
     kb
       .command('export')
-      .description('Export what you may read as JSON Lines (imports back identically) or the graph as RDF N-Triples.')
-      .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'ntriples']).default('jsonl'))
+      .description(
+        'Export what you may read as JSON Lines (imports back identically) or the graph as RDF N-Triples.',
+      )
+      .addOption(
+        new Option('--format <format>', 'output format').choices(['jsonl', 'ntriples']).default('jsonl'),
+      )
       .option('--out <file>', 'write to a file instead of stdout')
       .option('--namespace <ns>', 'only this namespace and below (repeatable)', collect),
   ).action(async (_o, command: Command) => {
@@ -177,11 +221,18 @@ export function register(program: Command): void {
     await withSystem(opts, async (system) => {
       const base = kbOf(system);
       const principal = principalOf(opts);
-      const text = opts.format === 'ntriples' ? await base.exportNTriples(principal, opts.namespace) : await base.exportJsonLinesText(principal, opts.namespace);
+      const text =
+        opts.format === 'ntriples'
+          ? await base.exportNTriples(principal, opts.namespace)
+          : await base.exportJsonLinesText(principal, opts.namespace);
       if (opts.out) {
         await writeFile(opts.out, text);
         const lines = text.split('\n').filter(Boolean).length;
-        output(opts, { file: opts.out, format: opts.format, lines }, () => `${lines} lines written to ${opts.out}`);
+        output(
+          opts,
+          { file: opts.out, format: opts.format, lines },
+          () => `${lines} lines written to ${opts.out}`,
+        );
       } else {
         process.stdout.write(text);
       }
@@ -189,7 +240,10 @@ export function register(program: Command): void {
   });
 
   common(
-    kb.command('import').description('Import a JSON Lines export (all or nothing; existing records are skipped).').argument('<file>'),
+    kb
+      .command('import')
+      .description('Import a JSON Lines export (all or nothing; existing records are skipped).')
+      .argument('<file>'),
   ).action(async (file: string, _o, command: Command) => {
     const opts = command.optsWithGlobals<KbOptions>();
     const text = await readFile(file, 'utf8').catch((cause: unknown) => {
@@ -197,22 +251,38 @@ export function register(program: Command): void {
     });
     await withSystem(opts, async (system) => {
       const counts = await kbOf(system).importJsonLines(principalOf(opts), text);
-      output(opts, counts, () => Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join('\n'));
+      output(opts, counts, () =>
+        Object.entries(counts)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\n'),
+      );
     });
   });
 
   common(
     kb
       .command('check')
-      .description('Maintenance: integrity check (default), duplicate entities, stale-fact expiry, compaction.')
+      .description(
+        'Maintenance: integrity check (default), duplicate entities, stale-fact expiry, compaction.',
+      )
       .option('--duplicates', 'find duplicate entities')
       .option('--merge', 'merge the duplicates found (with --duplicates)')
       .option('--expire', 'expire facts older than their predicate allows')
       .option('--compact', 'delete long-superseded records and optimise the index')
       .option('--namespace <ns>', 'namespaces for duplicate detection', collect),
   ).action(async (_o, command: Command) => {
-    const opts = command.optsWithGlobals<KbOptions & { duplicates?: boolean; merge?: boolean; expire?: boolean; compact?: boolean }>();
-    const tasks: MaintenanceTask[] = MAINTENANCE_TASKS.filter((t) => (t === 'integrity' ? true : t === 'duplicates' ? opts.duplicates : t === 'expire' ? opts.expire : opts.compact));
+    const opts = command.optsWithGlobals<
+      KbOptions & { duplicates?: boolean; merge?: boolean; expire?: boolean; compact?: boolean }
+    >();
+    const tasks: MaintenanceTask[] = MAINTENANCE_TASKS.filter((t) =>
+      t === 'integrity'
+        ? true
+        : t === 'duplicates'
+          ? opts.duplicates
+          : t === 'expire'
+            ? opts.expire
+            : opts.compact,
+    );
     await withSystem(opts, async (system) => {
       const report = await kbOf(system).maintain(principalOf(opts), {
         tasks,
@@ -223,11 +293,16 @@ export function register(program: Command): void {
         const lines: string[] = [];
         if (report.integrity) {
           lines.push(`integrity: ${report.integrity.ok ? 'ok' : 'PROBLEMS'}`);
-          for (const c of report.integrity.checks) if (c.problems > 0) lines.push(`  ${c.name}: ${c.problems} (e.g. ${c.examples.join(', ')})`);
+          for (const c of report.integrity.checks)
+            if (c.problems > 0) lines.push(`  ${c.name}: ${c.problems} (e.g. ${c.examples.join(', ')})`);
         }
-        for (const d of report.duplicates ?? []) lines.push(`duplicate: ${d.duplicate} → ${d.survivor} (${d.score})${d.mergeId ? ` merged ${d.mergeId}` : ''}`);
+        for (const d of report.duplicates ?? [])
+          lines.push(
+            `duplicate: ${d.duplicate} → ${d.survivor} (${d.score})${d.mergeId ? ` merged ${d.mergeId}` : ''}`,
+          );
         if (report.expired) lines.push(`expired: ${JSON.stringify(report.expired)}`);
-        if (report.compacted) lines.push(`compacted: ${report.compacted.chunks} chunks, ${report.compacted.facts} facts`);
+        if (report.compacted)
+          lines.push(`compacted: ${report.compacted.chunks} chunks, ${report.compacted.facts} facts`);
         if (!report.integrity?.ok) process.exitCode = 1;
         return lines.join('\n');
       });
@@ -243,9 +318,14 @@ export function register(program: Command): void {
       .argument('<role>'),
   ).action(async (who: string, namespace: string, role: string, _o, command: Command) => {
     const opts = command.optsWithGlobals<KbOptions>();
-    if (!KB_ROLES.includes(role as KbRole)) throw new MagnaError('INVALID_ARGUMENT', `role must be one of ${KB_ROLES.join(', ')}.`);
+    if (!KB_ROLES.includes(role as KbRole))
+      throw new MagnaError('INVALID_ARGUMENT', `role must be one of ${KB_ROLES.join(', ')}.`);
     await withSystem(opts, async (system) => {
-      const grant = await kbOf(system).grant(principalOf(opts), { principalId: who, namespace, role: role as KbRole });
+      const grant = await kbOf(system).grant(principalOf(opts), {
+        principalId: who,
+        namespace,
+        role: role as KbRole,
+      });
       output(opts, grant, () => `${who} is ${role} of ${namespace}`);
     });
   });
@@ -265,8 +345,12 @@ async function readDocuments(path: string): Promise<DocumentInput[]> {
       throw new MagnaError('KB_INVALID_DOCUMENT', `${path} is not valid JSON.`, { cause });
     }
     if (Array.isArray(json)) return json as DocumentInput[];
-    if (json && typeof json === 'object' && 'sources' in json) return (await readCorpusDocuments(path)).documents;
-    throw new MagnaError('KB_INVALID_DOCUMENT', `${path}: expected an array of documents or a corpus with "sources".`);
+    if (json && typeof json === 'object' && 'sources' in json)
+      return (await readCorpusDocuments(path)).documents;
+    throw new MagnaError(
+      'KB_INVALID_DOCUMENT',
+      `${path}: expected an array of documents or a corpus with "sources".`,
+    );
   }
   return [{ source: path, title: basename(path, extname(path)), text: await readFile(path, 'utf8') }];
 }
@@ -276,10 +360,24 @@ function hitLine(hit: SearchHit): string {
   return `${hit.score}  ${hit.title ?? hit.source}  (${hit.namespace}, ${hit.chunkId})\n  ${text.replace(/\s+/g, ' ')}`;
 }
 
-function factLine(f: KbFact): string {
-  const object = f.objectId ?? JSON.stringify(f.value);
+/** Entity names for the ids facts refer to, for human-readable lines. */
+async function entityNames(
+  kb: KnowledgeBase,
+  principal: Principal,
+  facts: KbFact[],
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const id of new Set(facts.flatMap((f) => [f.subjectId, ...(f.objectId ? [f.objectId] : [])]))) {
+    const view = await kb.entity(principal, id);
+    if (view) names.set(id, view.entity.name);
+  }
+  return names;
+}
+
+function factLine(f: KbFact, names: Map<string, string>): string {
+  const object = f.objectId ? (names.get(f.objectId) ?? f.objectId) : JSON.stringify(f.value);
   const when = f.validFrom || f.validTo ? ` valid ${iso(f.validFrom)}..${iso(f.validTo)}` : '';
-  return `${f.subjectId} ${f.predicate} ${object} [${f.status}, confidence ${f.confidence}${when}] ${f.id}`;
+  return `${names.get(f.subjectId) ?? f.subjectId} ${f.predicate} ${object} [${f.status}, confidence ${f.confidence}${when}] ${f.id}`;
 }
 
 function iso(t: number | null): string {

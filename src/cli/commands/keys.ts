@@ -3,8 +3,8 @@ import { MagnaError } from '../../core/errors.js';
 import { SYSTEM_ROLES, type SystemRole } from '../../core/principal.js';
 import { parseExpiry } from '../../security/keys.js';
 import { rotateEncryption } from '../../security/rotation.js';
-import { type GlobalOptions, output, withSystem } from '../io.js';
 import { auditCli, cliActor } from '../cli-audit.js';
+import { type GlobalOptions, output, withSystem } from '../io.js';
 
 function date(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -22,9 +22,14 @@ export function register(program: Command): void {
     .option('--expires <when>', 'a duration (30d, 12h, 45m) or an ISO date')
     .option('--json', 'print JSON')
     .action(async (_o, command: Command) => {
-      const opts = command.optsWithGlobals<GlobalOptions & { role: string; name?: string; namespace?: string[]; expires?: string }>();
+      const opts = command.optsWithGlobals<
+        GlobalOptions & { role: string; name?: string; namespace?: string[]; expires?: string }
+      >();
       if (!(SYSTEM_ROLES as readonly string[]).includes(opts.role)) {
-        throw new MagnaError('INVALID_ARGUMENT', `--role must be one of ${SYSTEM_ROLES.join(', ')}, got "${opts.role}".`);
+        throw new MagnaError(
+          'INVALID_ARGUMENT',
+          `--role must be one of ${SYSTEM_ROLES.join(', ')}, got "${opts.role}".`,
+        );
       }
       await withSystem(opts, async (system) => {
         const { key, record } = await system.security.keys.create({
@@ -96,7 +101,10 @@ export function register(program: Command): void {
           artifactsRoot: system.artifacts.root,
         });
         const values = report.columns.reduce((sum, c) => sum + c.rewritten, 0);
-        await auditCli(system, 'keys.rotate-encryption', report.keyId, 'ok', { values, artifacts: report.artifacts });
+        await auditCli(system, 'keys.rotate-encryption', report.keyId, 'ok', {
+          values,
+          artifacts: report.artifacts,
+        });
         output(opts, report, () =>
           [
             `re-encrypted under key ${report.keyId}: ${values} stored values, ${report.artifacts} artifact files`,

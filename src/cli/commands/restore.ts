@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { restoreBackup } from '../../store/sqlite/backup.js';
-import { type GlobalOptions, output, systemOptions, withSystem } from '../io.js';
 import { auditCli } from '../cli-audit.js';
+import { type GlobalOptions, output, systemOptions, withSystem } from '../io.js';
 
 export function register(program: Command): void {
   program

@@ -41,7 +41,11 @@ Examples:
         };
         if (opts.detach) {
           const mission = await system.missions.create(goal, missionOptions);
-          output(opts, { missionId: mission.id, status: mission.status }, () => `submitted mission ${mission.id}`);
+          output(
+            opts,
+            { missionId: mission.id, status: mission.status },
+            () => `submitted mission ${mission.id}`,
+          );
           return;
         }
         const timeoutMs = opts.timeout ? parseIntOption('timeout', opts.timeout) * 1000 : undefined;

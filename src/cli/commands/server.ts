@@ -12,7 +12,10 @@ export function register(program: Command): void {
     .action(async (_o, command: Command) => {
       const opts = command.optsWithGlobals<GlobalOptions & { host?: string; port?: string }>();
       const base = systemOptions(opts);
-      const system = await openSystem({ ...base, overrides: { ...base.overrides, log: { level: (opts.logLevel as 'info') ?? 'info' } } });
+      const system = await openSystem({
+        ...base,
+        overrides: { ...base.overrides, log: { level: (opts.logLevel as 'info') ?? 'info' } },
+      });
       try {
         const api = await startApiServer(system, {
           ...(opts.host ? { host: opts.host } : {}),

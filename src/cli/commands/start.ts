@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { startApiServer } from '../../api/server.js';
 import { openSystem } from '../../runtime/system.js';
 import { type GlobalOptions, systemOptions } from '../io.js';
 import { loadAgentModules } from '../load-agents.js';
@@ -22,7 +23,7 @@ export function register(program: Command): void {
       });
       const node = system.createNode();
       await node.start();
-      const api = null as { url: string; close(): Promise<void> } | null;
+      const api = opts.api ? await startApiServer(system) : null;
       system.logger.info(
         {
           nodeId: node.id,

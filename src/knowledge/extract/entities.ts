@@ -1,6 +1,6 @@
 import nlp from 'compromise';
-import winkNLP, { type WinkMethods } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
+import winkNLP, { type WinkMethods } from 'wink-nlp';
 import type { EntityType } from '../types.js';
 
 /**

@@ -19,12 +19,14 @@ export interface FactCandidate {
 }
 
 const UPPER = "[\\p{Lu}][\\p{L}\\p{N}&'’.\\-]*";
-const NOT_A_NAME = '(?!(?:It|He|She|They|We|The|This|That|These|Those|In|On|At|As|By|For|From|A|An|His|Her|Its|Their)\\b)';
+const NOT_A_NAME =
+  '(?!(?:It|He|She|They|We|The|This|That|These|Those|In|On|At|As|By|For|From|A|An|His|Her|Its|Their)\\b)';
 const NAME = `(${NOT_A_NAME}${UPPER}(?:\\s+(?:(?:of|de|von|van|der|du|la|&)\\s+)?${UPPER})*)`;
 const PRONOUN = '(It|He|She|They|The company|The firm|The organisation|The organization|The city|The town)';
 const SUBJECT = `(?:${NAME}|${PRONOUN})`;
 const NUMBER = '(\\d[\\d,]*(?:\\.\\d+)?(?:\\s+(?:thousand|million|billion))?)';
-const MONEY = '((?:[$€£¥]|USD\\s?|EUR\\s?)\\s?\\d[\\d,]*(?:\\.\\d+)?(?:\\s?(?:thousand|million|billion|bn|m|k))?|\\d[\\d,]*(?:\\.\\d+)?\\s?(?:dollars|euros|pounds|USD|EUR))';
+const MONEY =
+  '((?:[$€£¥]|USD\\s?|EUR\\s?)\\s?\\d[\\d,]*(?:\\.\\d+)?(?:\\s?(?:thousand|million|billion|bn|m|k))?|\\d[\\d,]*(?:\\.\\d+)?\\s?(?:dollars|euros|pounds|USD|EUR))';
 const YEAR = '(1[0-9]{3}|20[0-9]{2})';
 const DATE = `((?:(?:\\d{1,2}\\s+)?(?:January|February|March|April|May|June|July|August|September|October|November|December)\\s+(?:\\d{1,2},\\s+)?)?${YEAR.slice(1, -1)})`;
 const HEDGE = '(?:about |around |approximately |roughly |nearly |over |more than |some )?';
@@ -41,7 +43,13 @@ interface Pattern {
   subjectType?: EntityType;
 }
 
-const p = (predicate: string, source: string, groups: Role[], confidence: number, extra: Partial<Pattern> = {}): Pattern => ({
+const p = (
+  predicate: string,
+  source: string,
+  groups: Role[],
+  confidence: number,
+  extra: Partial<Pattern> = {},
+): Pattern => ({
   predicate,
   re: new RegExp(source, 'u'),
   groups,
@@ -50,30 +58,141 @@ const p = (predicate: string, source: string, groups: Role[], confidence: number
 });
 
 const PATTERNS: Pattern[] = [
-  p('acquired', `${SUBJECT}\\s+(?:has\\s+|had\\s+)?(?:acquired|bought|purchased|took over)\\s+${NAME}`, ['pron-subject', 'object'], 0.9, { subjectType: 'organization', objectType: 'organization' }),
-  p('acquired', `${NAME}\\s+(?:was|has been|had been)\\s+(?:acquired|bought|purchased)\\s+by\\s+${NAME}`, ['object', 'subject'], 0.9, { subjectType: 'organization', objectType: 'organization' }),
-  p('ceo', `${SUBJECT}\\s+(?:is|was|has been|became)\\s+(?:the\\s+)?(?:CEO|chief executive(?: officer)?|Chief Executive(?: Officer)?)\\s+of\\s+${NAME}`, ['pron-object', 'subject'], 0.9, { subjectType: 'organization', objectType: 'person' }),
-  p('ceo', `${NAME}['’]s\\s+(?:CEO|chief executive(?: officer)?),?\\s+${NAME}`, ['subject', 'object'], 0.75, { subjectType: 'organization', objectType: 'person' }),
-  p('founded_by', `${SUBJECT}\\s+(?:was\\s+)?(?:founded|co-founded|established)\\s+(?:in\\s+${YEAR}\\s+)?by\\s+${NAME}`, ['pron-subject', 'value', 'object'], 0.85, { objectType: 'person' }),
-  p('founded_in', `${SUBJECT}\\s+(?:was|were)\\s+(?:founded|established|formed|created|incorporated)\\s+(?:in|on)\\s+${DATE}`, ['pron-subject', 'value'], 0.9, { valueType: 'date' }),
-  p('employees', `${SUBJECT}\\s+(?:has|had|employs|employed)\\s+${HEDGE}${NUMBER}\\s+(?:employees|staff|people|workers)`, ['pron-subject', 'value'], 0.85, { valueType: 'number', subjectType: 'organization' }),
-  p('price', `[Tt]he price of\\s+${NAME}\\s+(?:is|was|rose to|fell to|has risen to|has fallen to)\\s+${MONEY}`, ['subject', 'value'], 0.85, { valueType: 'money' }),
-  p('price', `${NAME}\\s+(?:costs|is priced at|sells for|retails for)\\s+${MONEY}`, ['subject', 'value'], 0.8, { valueType: 'money' }),
-  p('headquarters', `${SUBJECT}\\s+(?:is|was)\\s+(?:headquartered|based)\\s+in\\s+${NAME}`, ['pron-subject', 'object'], 0.85, { objectType: 'place' }),
-  p('capital', `${NAME}\\s+is\\s+the\\s+capital\\s+(?:city\\s+)?of\\s+${NAME}`, ['object', 'subject'], 0.9, { objectType: 'place', subjectType: 'place' }),
-  p('capital', `[Tt]he capital of\\s+${NAME}\\s+is\\s+${NAME}`, ['subject', 'object'], 0.9, { objectType: 'place', subjectType: 'place' }),
-  p('population', `${SUBJECT}(?:['’]s)?\\s+population\\s+(?:is|was)\\s+${HEDGE}${NUMBER}`, ['pron-subject', 'value'], 0.8, { valueType: 'number', subjectType: 'place' }),
-  p('population', `^(?:[Tt]he) population (?:is|was) ${HEDGE}${NUMBER}`, ['value'], 0.7, { valueType: 'number' }),
-  p('born_in', `${NAME}\\s+(?:was\\s+)?born\\s+(?:on\\s+|in\\s+)?${DATE}`, ['subject', 'value'], 0.85, { valueType: 'date', subjectType: 'person' }),
-  p('birthplace', `${NAME}\\s+was\\s+born\\s+in\\s+${NAME}`, ['subject', 'object'], 0.8, { objectType: 'place', subjectType: 'person' }),
-  p('died_in', `${SUBJECT}\\s+died\\s+(?:on\\s+|in\\s+)${DATE}`, ['pron-subject', 'value'], 0.85, { valueType: 'date', subjectType: 'person' }),
-  p('spouse', `${SUBJECT}\\s+(?:married|is married to|was married to)\\s+${NAME}`, ['pron-subject', 'object'], 0.85, { objectType: 'person', subjectType: 'person' }),
-  p('employer', `${SUBJECT}\\s+(?:works|worked)\\s+(?:for|at)\\s+${NAME}`, ['pron-subject', 'object'], 0.8, { objectType: 'organization', subjectType: 'person' }),
-  p('owned_by', `${SUBJECT}\\s+is\\s+owned\\s+by\\s+${NAME}`, ['pron-subject', 'object'], 0.85, { objectType: 'organization' }),
-  p('parent_organization', `${SUBJECT}\\s+is\\s+(?:a|an)\\s+(?:wholly[- ]owned\\s+)?subsidiary\\s+of\\s+${NAME}`, ['pron-subject', 'object'], 0.85, { objectType: 'organization' }),
-  p('released_in', `${SUBJECT}\\s+(?:was|were)\\s+released\\s+(?:in|on)\\s+${DATE}`, ['pron-subject', 'value'], 0.8, { valueType: 'date', subjectType: 'work' }),
-  p('located_in', `${SUBJECT}\\s+is\\s+located\\s+in\\s+${NAME}`, ['pron-subject', 'object'], 0.8, { objectType: 'place' }),
-  p('instance_of', `^${NAME}\\s+(?:\\([^)]*\\)\\s+)?(?:is|was)\\s+(?:a|an)\\s+([a-z][a-z\\s-]{2,60}?)(?=[,.;]|\\s+(?:that|which|who|based|located|in|of|from|with|by)\\b)`, ['subject', 'value'], 0.6, { valueType: 'string' }),
+  p(
+    'acquired',
+    `${SUBJECT}\\s+(?:has\\s+|had\\s+)?(?:acquired|bought|purchased|took over)\\s+${NAME}`,
+    ['pron-subject', 'object'],
+    0.9,
+    { subjectType: 'organization', objectType: 'organization' },
+  ),
+  p(
+    'acquired',
+    `${NAME}\\s+(?:was|has been|had been)\\s+(?:acquired|bought|purchased)\\s+by\\s+${NAME}`,
+    ['object', 'subject'],
+    0.9,
+    { subjectType: 'organization', objectType: 'organization' },
+  ),
+  p(
+    'ceo',
+    `${SUBJECT}\\s+(?:is|was|has been|became)\\s+(?:the\\s+)?(?:CEO|chief executive(?: officer)?|Chief Executive(?: Officer)?)\\s+of\\s+${NAME}`,
+    ['pron-object', 'subject'],
+    0.9,
+    { subjectType: 'organization', objectType: 'person' },
+  ),
+  p('ceo', `${NAME}['’]s\\s+(?:CEO|chief executive(?: officer)?),?\\s+${NAME}`, ['subject', 'object'], 0.75, {
+    subjectType: 'organization',
+    objectType: 'person',
+  }),
+  p(
+    'founded_by',
+    `${SUBJECT}\\s+(?:was\\s+)?(?:founded|co-founded|established)\\s+(?:in\\s+${YEAR}\\s+)?by\\s+${NAME}`,
+    ['pron-subject', 'value', 'object'],
+    0.85,
+    { objectType: 'person' },
+  ),
+  p(
+    'founded_in',
+    `${SUBJECT}\\s+(?:was|were)\\s+(?:founded|established|formed|created|incorporated)\\s+(?:in|on)\\s+${DATE}`,
+    ['pron-subject', 'value'],
+    0.9,
+    { valueType: 'date' },
+  ),
+  p(
+    'employees',
+    `${SUBJECT}\\s+(?:has|had|employs|employed)\\s+${HEDGE}${NUMBER}\\s+(?:employees|staff|people|workers)`,
+    ['pron-subject', 'value'],
+    0.85,
+    { valueType: 'number', subjectType: 'organization' },
+  ),
+  p(
+    'price',
+    `[Tt]he price of\\s+${NAME}\\s+(?:is|was|rose to|fell to|has risen to|has fallen to)\\s+${MONEY}`,
+    ['subject', 'value'],
+    0.85,
+    { valueType: 'money' },
+  ),
+  p(
+    'price',
+    `${NAME}\\s+(?:costs|is priced at|sells for|retails for)\\s+${MONEY}`,
+    ['subject', 'value'],
+    0.8,
+    { valueType: 'money' },
+  ),
+  p(
+    'headquarters',
+    `${SUBJECT}\\s+(?:is|was)\\s+(?:headquartered|based)\\s+in\\s+${NAME}`,
+    ['pron-subject', 'object'],
+    0.85,
+    { objectType: 'place' },
+  ),
+  p('capital', `${NAME}\\s+is\\s+the\\s+capital\\s+(?:city\\s+)?of\\s+${NAME}`, ['object', 'subject'], 0.9, {
+    objectType: 'place',
+    subjectType: 'place',
+  }),
+  p('capital', `[Tt]he capital of\\s+${NAME}\\s+is\\s+${NAME}`, ['subject', 'object'], 0.9, {
+    objectType: 'place',
+    subjectType: 'place',
+  }),
+  p(
+    'population',
+    `${SUBJECT}(?:['’]s)?\\s+population\\s+(?:is|was)\\s+${HEDGE}${NUMBER}`,
+    ['pron-subject', 'value'],
+    0.8,
+    { valueType: 'number', subjectType: 'place' },
+  ),
+  p('population', `^(?:[Tt]he) population (?:is|was) ${HEDGE}${NUMBER}`, ['value'], 0.7, {
+    valueType: 'number',
+  }),
+  p('born_in', `${NAME}\\s+(?:was\\s+)?born\\s+(?:on\\s+|in\\s+)?${DATE}`, ['subject', 'value'], 0.85, {
+    valueType: 'date',
+    subjectType: 'person',
+  }),
+  p('birthplace', `${NAME}\\s+was\\s+born\\s+in\\s+${NAME}`, ['subject', 'object'], 0.8, {
+    objectType: 'place',
+    subjectType: 'person',
+  }),
+  p('died_in', `${SUBJECT}\\s+died\\s+(?:on\\s+|in\\s+)${DATE}`, ['pron-subject', 'value'], 0.85, {
+    valueType: 'date',
+    subjectType: 'person',
+  }),
+  p(
+    'spouse',
+    `${SUBJECT}\\s+(?:married|is married to|was married to)\\s+${NAME}`,
+    ['pron-subject', 'object'],
+    0.85,
+    { objectType: 'person', subjectType: 'person' },
+  ),
+  p('employer', `${SUBJECT}\\s+(?:works|worked)\\s+(?:for|at)\\s+${NAME}`, ['pron-subject', 'object'], 0.8, {
+    objectType: 'organization',
+    subjectType: 'person',
+  }),
+  p('owned_by', `${SUBJECT}\\s+is\\s+owned\\s+by\\s+${NAME}`, ['pron-subject', 'object'], 0.85, {
+    objectType: 'organization',
+  }),
+  p(
+    'parent_organization',
+    `${SUBJECT}\\s+is\\s+(?:a|an)\\s+(?:wholly[- ]owned\\s+)?subsidiary\\s+of\\s+${NAME}`,
+    ['pron-subject', 'object'],
+    0.85,
+    { objectType: 'organization' },
+  ),
+  p(
+    'released_in',
+    `${SUBJECT}\\s+(?:was|were)\\s+released\\s+(?:in|on)\\s+${DATE}`,
+    ['pron-subject', 'value'],
+    0.8,
+    { valueType: 'date', subjectType: 'work' },
+  ),
+  p('located_in', `${SUBJECT}\\s+is\\s+located\\s+in\\s+${NAME}`, ['pron-subject', 'object'], 0.8, {
+    objectType: 'place',
+  }),
+  p(
+    'instance_of',
+    `^${NAME}\\s+(?:\\([^)]*\\)\\s+)?(?:is|was)\\s+(?:a|an)\\s+([a-z][a-z\\s-]{2,60}?)(?=[,.;]|\\s+(?:that|which|who|based|located|in|of|from|with|by)\\b)`,
+    ['subject', 'value'],
+    0.6,
+    { valueType: 'string' },
+  ),
 ];
 
 const SCALE: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1e9 };
@@ -91,7 +210,10 @@ function dateIn(sentence: string): string | undefined {
   return m?.[1];
 }
 
-export function extractFacts(sentence: string, defaultSubject: { name: string; type?: EntityType } | null): FactCandidate[] {
+export function extractFacts(
+  sentence: string,
+  defaultSubject: { name: string; type?: EntityType } | null,
+): FactCandidate[] {
   const out: FactCandidate[] = [];
   for (const pattern of PATTERNS) {
     const m = pattern.re.exec(sentence);
@@ -132,9 +254,21 @@ export function extractFacts(sentence: string, defaultSubject: { name: string; t
     if (object && pattern.objectType && !object.type) object = { ...object, type: pattern.objectType };
     const s = subject;
     const o = object;
-    const candidate: FactCandidate = { subject: s, predicate: pattern.predicate, confidence: round(confidence), sentence };
+    const candidate: FactCandidate = {
+      subject: s,
+      predicate: pattern.predicate,
+      confidence: round(confidence),
+      sentence,
+    };
     if (pattern.predicate === 'founded_by' && value !== undefined) {
-      out.push({ subject: s, predicate: 'founded_in', value: String(value), valueType: 'date', confidence: round(confidence), sentence });
+      out.push({
+        subject: s,
+        predicate: 'founded_in',
+        value: String(value),
+        valueType: 'date',
+        confidence: round(confidence),
+        sentence,
+      });
       value = undefined;
     }
     if (o) candidate.object = o;

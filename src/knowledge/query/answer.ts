@@ -3,7 +3,7 @@ import type { KnowledgeBase } from '../knowledge-base.js';
 import { contentTerms, fold } from '../text/normalize.js';
 import { sentences } from '../text/sentences.js';
 import type { Answer, Citation, SearchHit } from '../types.js';
-import { answerCandidates, analyzeQuestion } from './question.js';
+import { analyzeQuestion, answerCandidates } from './question.js';
 import { search } from './retrieval.js';
 
 export interface AnswerOptions {
@@ -22,14 +22,27 @@ export interface AnswerOptions {
  * it nearly ties, which is how a two-hop answer reads). Never guesses: a weak best sentence
  * gives found = false.
  */
-export async function answer(kb: KnowledgeBase, principal: Principal, question: string, options: AnswerOptions = {}): Promise<Answer> {
+export async function answer(
+  kb: KnowledgeBase,
+  principal: Principal,
+  question: string,
+  options: AnswerOptions = {},
+): Promise<Answer> {
   const hits = await search(kb, principal, question, {
     mode: 'hybrid',
     limit: options.passages ?? 5,
     ...(options.namespaces ? { namespaces: options.namespaces } : {}),
   });
   const q = analyzeQuestion(question);
-  const notFound: Answer = { question, found: false, answer: null, sentences: [], confidence: 0, citations: [], label: [] };
+  const notFound: Answer = {
+    question,
+    found: false,
+    answer: null,
+    sentences: [],
+    confidence: 0,
+    citations: [],
+    label: [],
+  };
   if (hits.length === 0 || q.terms.length === 0) return notFound;
   const scope = await kb.scope(principal, 'reader', options.namespaces);
   const { total, df } = await kb.store.documentFrequency(scope, q.terms);
@@ -74,7 +87,13 @@ export async function answer(kb: KnowledgeBase, principal: Principal, question: 
   const citations: Citation[] = [];
   for (const c of chosen) {
     if (citations.some((x) => x.chunkId === c.hit.chunkId)) continue;
-    citations.push({ chunkId: c.hit.chunkId, documentId: c.hit.documentId, source: c.hit.source, title: c.hit.title, namespace: c.hit.namespace });
+    citations.push({
+      chunkId: c.hit.chunkId,
+      documentId: c.hit.documentId,
+      source: c.hit.source,
+      title: c.hit.title,
+      namespace: c.hit.namespace,
+    });
   }
   return {
     question,

@@ -12,7 +12,8 @@ export interface RankedList {
 export function reciprocalRankFusion(lists: readonly RankedList[]): Array<{ id: string; score: number }> {
   const scores = new Map<string, number>();
   for (const list of lists) {
-    list.ids.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + list.weight / (list.k + rank)));
+    for (const [rank, id] of list.ids.entries())
+      scores.set(id, (scores.get(id) ?? 0) + list.weight / (list.k + rank));
   }
   return [...scores.entries()]
     .map(([id, score]) => ({ id, score }))

@@ -30,7 +30,12 @@ export async function findEntities(
 }
 
 /** An entity by id, or by name (the best match), with its current facts and where it appears. */
-export async function entityView(kb: KnowledgeBase, principal: Principal, idOrName: string, namespace?: string): Promise<EntityView | null> {
+export async function entityView(
+  kb: KnowledgeBase,
+  principal: Principal,
+  idOrName: string,
+  namespace?: string,
+): Promise<EntityView | null> {
   const scope = await kb.scope(principal, 'reader', namespace ? [namespace] : undefined);
   let entity = await kb.store.entity(scope, idOrName);
   if (!entity) entity = (await kb.store.entities(scope, { name: idOrName, limit: 1 }))[0] ?? null;
@@ -62,7 +67,11 @@ export interface FactQuery {
 }
 
 /** Facts by subject / predicate / object (ids or names), with time travel on both time axes. */
-export async function queryFacts(kb: KnowledgeBase, principal: Principal, query: FactQuery): Promise<KbFact[]> {
+export async function queryFacts(
+  kb: KnowledgeBase,
+  principal: Principal,
+  query: FactQuery,
+): Promise<KbFact[]> {
   if (query.namespace) validateNamespace(query.namespace);
   if (query.predicate) await kb.predicate(query.predicate);
   const scope = await kb.scope(principal, 'reader');
@@ -70,7 +79,11 @@ export async function queryFacts(kb: KnowledgeBase, principal: Principal, query:
     if (ref === undefined) return undefined;
     const byId = await kb.store.entity(scope, ref);
     if (byId) return byId.mergedInto ?? byId.id;
-    const byName = await kb.store.entities(scope, { name: ref, limit: 1, ...(query.namespace ? { namespace: query.namespace } : {}) });
+    const byName = await kb.store.entities(scope, {
+      name: ref,
+      limit: 1,
+      ...(query.namespace ? { namespace: query.namespace } : {}),
+    });
     return byName[0]?.id ?? null;
   };
   const subjectId = await resolve(query.subject);
@@ -98,7 +111,8 @@ export async function neighbourhood(
   options: { hops?: number; limit?: number; namespace?: string } = {},
 ): Promise<Neighbourhood | null> {
   const hops = options.hops ?? 2;
-  if (!Number.isInteger(hops) || hops < 1 || hops > 4) throw new MagnaError('INVALID_ARGUMENT', 'hops must be an integer from 1 to 4.');
+  if (!Number.isInteger(hops) || hops < 1 || hops > 4)
+    throw new MagnaError('INVALID_ARGUMENT', 'hops must be an integer from 1 to 4.');
   const view = await entityView(kb, principal, idOrName, options.namespace);
   if (!view) return null;
   const scope = await kb.scope(principal, 'reader', options.namespace ? [options.namespace] : undefined);

@@ -7,7 +7,13 @@ import type { AnswerType } from './question.js';
 export interface PassageAnalysis {
   terms: Set<string>;
   phrases: string[];
-  sentences: Array<{ text: string; terms: Set<string>; phrases: string[]; years: string[]; numbers: string[] }>;
+  sentences: Array<{
+    text: string;
+    terms: Set<string>;
+    phrases: string[];
+    years: string[];
+    numbers: string[];
+  }>;
 }
 
 /**
@@ -37,7 +43,11 @@ export function analysePassage(id: string, text: string, names: readonly string[
 }
 
 /** Spans of the expected type in an analysed sentence that the question does not already contain. */
-export function candidateCount(sentence: PassageAnalysis['sentences'][number], type: AnswerType, foldedQuestion: string): number {
+export function candidateCount(
+  sentence: PassageAnalysis['sentences'][number],
+  type: AnswerType,
+  foldedQuestion: string,
+): number {
   let n = 0;
   if (type === 'year') {
     for (const y of sentence.years) if (!foldedQuestion.includes(y)) n++;

@@ -1,6 +1,6 @@
 import { fold, ftsAny } from '../text/normalize.js';
 import { nameOverlap, nameWords } from '../text/phrases.js';
-import { reciprocalRankFusion, type RankedList } from './fusion.js';
+import { type RankedList, reciprocalRankFusion } from './fusion.js';
 import { analysePassage, candidateCount } from './passage-analysis.js';
 import { categoryClass, type QuestionAnalysis } from './question.js';
 
@@ -35,7 +35,13 @@ export interface PassageRankOptions {
   extraLists?: RankedList[];
 }
 
-export const DEFAULT_PASSAGE_RANK: PassageRankOptions = { limit: 10, candidates: 40, bridgeFrom: 5, maxBridgeNames: 20, commonShare: 0.1 };
+export const DEFAULT_PASSAGE_RANK: PassageRankOptions = {
+  limit: 10,
+  candidates: 40,
+  bridgeFrom: 5,
+  maxBridgeNames: 20,
+  commonShare: 0.1,
+};
 
 export interface RankedPassage {
   id: string;
@@ -70,7 +76,9 @@ export async function rankPassages(
 ): Promise<RankedPassage[]> {
   const { total, df } = await index.documentFrequency(question.terms);
   // Terms in more than a tenth of the passages add little to BM25 but cost a long posting list.
-  const specific = question.terms.filter((t) => (df.get(t) ?? 0) > 0 && !isCommon(df.get(t) ?? 0, total, options.commonShare));
+  const specific = question.terms.filter(
+    (t) => (df.get(t) ?? 0) > 0 && !isCommon(df.get(t) ?? 0, total, options.commonShare),
+  );
   const match = ftsAny(specific.length > 0 ? specific : question.terms);
   if (!match) return [];
   const hop1 = await index.keyword(match, options.candidates);
@@ -102,7 +110,7 @@ export async function rankPassages(
     const p = passages.get(id);
     if (!p) continue;
     const own = termsOf(p);
-    const parent = c.parent ? passages.get(c.parent) ?? firstHop.get(c.parent) : undefined;
+    const parent = c.parent ? (passages.get(c.parent) ?? firstHop.get(c.parent)) : undefined;
     const parentTerms = parent ? termsOf(parent).terms : undefined;
     let covSelf = 0;
     let covChain = 0;
@@ -192,7 +200,12 @@ async function addBridges(
   const found: Array<{ lookup: (typeof lookups)[number]; ids: string[] }> = [];
   for (const lookup of chosen) {
     // Only a name's specific words are looked up; "United" or "American" alone links to everything.
-    const match = ftsAny([...lookup.name].filter((w) => (df.get(w) ?? 0) > 0 && !isCommon(df.get(w) ?? 0, total, options.commonShare)), 'names');
+    const match = ftsAny(
+      [...lookup.name].filter(
+        (w) => (df.get(w) ?? 0) > 0 && !isCommon(df.get(w) ?? 0, total, options.commonShare),
+      ),
+      'names',
+    );
     if (!match) continue;
     const hits = await index.keyword(match, 5);
     found.push({ lookup, ids: hits.map((h) => h.id).filter((id) => id !== lookup.parent) });

@@ -19,7 +19,19 @@ export interface QuestionAnalysis {
   bridge: boolean;
 }
 
-const GENERIC_HEADS = new Set(['type', 'kind', 'class', 'sort', 'name', 'form', 'part', 'member', 'one', 'kinds', 'types']);
+const GENERIC_HEADS = new Set([
+  'type',
+  'kind',
+  'class',
+  'sort',
+  'name',
+  'form',
+  'part',
+  'member',
+  'one',
+  'kinds',
+  'types',
+]);
 const AUXILIARY = /^(is|was|are|were|did|does|do|has|have|had|can|could|will|would)$/;
 const PERSON_NOUNS =
   'actor|actress|person|poet|author|writer|singer|player|coach|director|musician|artist|composer|star|president|king|queen|founder|producer|journalist|politician|scientist|leader';
@@ -71,16 +83,27 @@ export function analyzeQuestion(question: string): QuestionAnalysis {
 function answerType(question: string, entities: string[]): AnswerType {
   const l = fold(question);
   const tail = question.split(',').pop() ?? '';
-  if (/\bor\b/.test(l) && /\b(which|who|what)\b/.test(l) && / or [^?]*\??\s*$/i.test(question) && entities.length >= 2) {
+  if (
+    /\bor\b/.test(l) &&
+    /\b(which|who|what)\b/.test(l) &&
+    / or [^?]*\??\s*$/i.test(question) &&
+    entities.length >= 2
+  ) {
     if (capitalisedPhrases(tail).length >= 1) return 'choice';
   }
   if (/\b(what|which) year\b|\bwhen\b|\bin what decade\b/.test(l)) return 'year';
-  if (/\bhow (many|much|far|long|old|tall|big|large|high)\b|\bpopulation\b|\bnumber of\b|\bwhat percentage\b/.test(l)) {
+  if (
+    /\bhow (many|much|far|long|old|tall|big|large|high)\b|\bpopulation\b|\bnumber of\b|\bwhat percentage\b/.test(
+      l,
+    )
+  ) {
     return 'number';
   }
   const personNoun = new RegExp(`\\b(which|what) ([a-z]+ )?(${PERSON_NOUNS})\\b`);
   if (/^\s*(who|whom)\b/.test(l) || personNoun.test(l)) return 'person';
-  const placeNoun = new RegExp(`\\b(which|what) ([a-z]+ )?(${PLACE_NOUNS})\\b|\\b(${PLACE_NOUNS}) (is|was) what\\b`);
+  const placeNoun = new RegExp(
+    `\\b(which|what) ([a-z]+ )?(${PLACE_NOUNS})\\b|\\b(${PLACE_NOUNS}) (is|was) what\\b`,
+  );
   if (/^\s*where\b/.test(l) || placeNoun.test(l)) return 'place';
   return 'other';
 }
@@ -109,13 +132,16 @@ function findTargets(question: string): { targets: string[]; bridge: boolean } {
     if (head && !GENERIC_HEADS.has(head)) out.push(head);
   }
   // "the university where ...", "an empire that ...", "a province whose ...": a bridge entity.
-  for (const m of l.matchAll(/\b(?:the|a|an)\s+(?:[a-z0-9]+\s+){0,2}?([a-z]+)\s+(?:where|that|which|who|whose|in which|of which)\b/g)) {
+  for (const m of l.matchAll(
+    /\b(?:the|a|an)\s+(?:[a-z0-9]+\s+){0,2}?([a-z]+)\s+(?:where|that|which|who|whose|in which|of which)\b/g,
+  )) {
     if (!STOPWORDS.has(m[1]!)) {
       out.push(m[1]!);
       bridge = true;
     }
   }
-  for (const m of l.matchAll(/\b([a-z]+)\s+(?:is|was|are|were)\s+what\b/g)) if (!STOPWORDS.has(m[1]!)) out.push(m[1]!);
+  for (const m of l.matchAll(/\b([a-z]+)\s+(?:is|was|are|were)\s+what\b/g))
+    if (!STOPWORDS.has(m[1]!)) out.push(m[1]!);
   return { targets: [...new Set(out.map((t) => categoryClass(stem(t))))], bridge };
 }
 

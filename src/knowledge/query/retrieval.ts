@@ -4,10 +4,16 @@ import type { Scope } from '../access.js';
 import { cosine } from '../embeddings.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import { contentTerms, ftsAny } from '../text/normalize.js';
-import type { RankedList } from './fusion.js';
-import { DEFAULT_PASSAGE_RANK, isCommon, type PassageIndex, type RankablePassage, rankPassages } from './passage-ranker.js';
-import { analyzeQuestion } from './question.js';
 import type { SearchHit } from '../types.js';
+import type { RankedList } from './fusion.js';
+import {
+  DEFAULT_PASSAGE_RANK,
+  isCommon,
+  type PassageIndex,
+  type RankablePassage,
+  rankPassages,
+} from './passage-ranker.js';
+import { analyzeQuestion } from './question.js';
 
 export type SearchMode = 'keyword' | 'hybrid';
 
@@ -33,7 +39,8 @@ export function scopedIndex(kb: KnowledgeBase, scope: Scope): PassageIndex {
     async load(ids) {
       const missing = ids.filter((id) => !cache.has(id));
       if (missing.length > 0) {
-        for (const c of await kb.store.chunks(scope, missing)) cache.set(c.id, { id: c.id, text: c.text, names: c.names, category: c.category });
+        for (const c of await kb.store.chunks(scope, missing))
+          cache.set(c.id, { id: c.id, text: c.text, names: c.names, category: c.category });
       }
       const out = new Map<string, RankablePassage>();
       for (const id of ids) {
@@ -50,15 +57,19 @@ async function keywordMatch(kb: KnowledgeBase, scope: Scope, terms: string[]): P
   const unique = [...new Set(terms)];
   if (unique.length > 1) {
     const { total, df } = await kb.store.documentFrequency(scope, unique);
-    const rare = unique.filter((t) => (df.get(t) ?? 0) > 0 && !isCommon(df.get(t) ?? 0, total, COMMON_TERM_SHARE));
+    const rare = unique.filter(
+      (t) => (df.get(t) ?? 0) > 0 && !isCommon(df.get(t) ?? 0, total, COMMON_TERM_SHARE),
+    );
     if (rare.length > 0) return ftsAny(rare);
   }
   return ftsAny(unique);
 }
 
 function checkQuery(query: string): string {
-  if (typeof query !== 'string' || query.trim().length === 0) throw new MagnaError('INVALID_ARGUMENT', 'The query is empty.');
-  if (query.length > MAX_QUERY_CHARS) throw new MagnaError('INVALID_ARGUMENT', `The query is longer than ${MAX_QUERY_CHARS} characters.`);
+  if (typeof query !== 'string' || query.trim().length === 0)
+    throw new MagnaError('INVALID_ARGUMENT', 'The query is empty.');
+  if (query.length > MAX_QUERY_CHARS)
+    throw new MagnaError('INVALID_ARGUMENT', `The query is longer than ${MAX_QUERY_CHARS} characters.`);
   return query.trim();
 }
 
@@ -67,7 +78,12 @@ function checkQuery(query: string): string {
  * proximity and question-aware passage scoring by reciprocal rank fusion, plus embedding
  * similarity when a provider is configured.
  */
-export async function search(kb: KnowledgeBase, principal: Principal, query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+export async function search(
+  kb: KnowledgeBase,
+  principal: Principal,
+  query: string,
+  options: SearchOptions = {},
+): Promise<SearchHit[]> {
   const q = checkQuery(query);
   const limit = Math.min(Math.max(options.limit ?? 10, 1), 100);
   const scope = await kb.scope(principal, 'reader', options.namespaces);
@@ -80,8 +96,15 @@ export async function search(kb: KnowledgeBase, principal: Principal, query: str
     ranked = match ? await kb.store.keywordSearch(scope, match, limit) : [];
   } else {
     const question = analyzeQuestion(q);
-    const extraLists = [...(await graphLists(kb, scope, question.entities)), ...(await embeddingLists(kb, scope, q))];
-    const passages = await rankPassages(question, scopedIndex(kb, scope), { ...DEFAULT_PASSAGE_RANK, limit, extraLists });
+    const extraLists = [
+      ...(await graphLists(kb, scope, question.entities)),
+      ...(await embeddingLists(kb, scope, q)),
+    ];
+    const passages = await rankPassages(question, scopedIndex(kb, scope), {
+      ...DEFAULT_PASSAGE_RANK,
+      limit,
+      extraLists,
+    });
     ranked = passages.map((p) => ({
       id: p.id,
       score: p.score,
@@ -104,13 +127,18 @@ export async function search(kb: KnowledgeBase, principal: Principal, query: str
 async function graphLists(kb: KnowledgeBase, scope: Scope, names: string[]): Promise<RankedList[]> {
   const matched: string[] = [];
   for (const name of names.slice(0, 5)) {
-    for (const e of await kb.store.entities(scope, { name, limit: 3 })) if (!matched.includes(e.id)) matched.push(e.id);
+    for (const e of await kb.store.entities(scope, { name, limit: 3 }))
+      if (!matched.includes(e.id)) matched.push(e.id);
   }
   if (matched.length === 0) return [];
   const linked = await kb.store.entityChunks(scope, matched, 40);
   return [
     { ids: unique(linked.filter((m) => m.role === 'subject').map((m) => m.chunkId)), weight: 1, k: 5 },
-    { ids: unique(linked.filter((m) => m.role !== 'subject').map((m) => m.chunkId)).slice(0, 20), weight: 0.5, k: 5 },
+    {
+      ids: unique(linked.filter((m) => m.role !== 'subject').map((m) => m.chunkId)).slice(0, 20),
+      weight: 0.5,
+      k: 5,
+    },
   ].filter((l) => l.ids.length > 0);
 }
 
@@ -139,24 +167,27 @@ export async function toHits(
   scope: Scope,
   ranked: Array<{ id: string; score: number; signals?: Record<string, number | string> }>,
 ): Promise<SearchHit[]> {
-  const chunks = new Map((await kb.store.chunks(scope, ranked.map((r) => r.id))).map((c) => [c.id, c]));
-  const docs = new Map<string, { source: string; title: string | null }>();
+  const chunks = new Map(
+    (
+      await kb.store.chunks(
+        scope,
+        ranked.map((r) => r.id),
+      )
+    ).map((c) => [c.id, c]),
+  );
+  const documentIds = [...new Set([...chunks.values()].map((c) => c.documentId))];
+  const docs = new Map((await kb.store.documentHeads(scope, documentIds)).map((d) => [d.id, d]));
   const hits: SearchHit[] = [];
   for (const r of ranked) {
     const c = chunks.get(r.id);
     if (!c) continue;
-    let doc = docs.get(c.documentId);
-    if (!doc) {
-      const d = await kb.store.document(scope, c.documentId);
-      doc = { source: d?.source ?? '', title: d?.title ?? null };
-      docs.set(c.documentId, doc);
-    }
+    const doc = docs.get(c.documentId);
     hits.push({
       chunkId: c.id,
       documentId: c.documentId,
       namespace: c.namespace,
-      source: doc.source,
-      title: doc.title,
+      source: doc?.source ?? '',
+      title: doc?.title ?? null,
       text: c.text,
       score: round(r.score, 4),
       ...(r.signals ? { signals: r.signals } : {}),
@@ -173,4 +204,3 @@ function round(n: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 }
-

@@ -30,7 +30,12 @@ export function chunkText(text: string, options: ChunkingOptions = DEFAULT_CHUNK
     if (current.length === 0) return;
     const first = current[0]!;
     const last = current[current.length - 1]!;
-    chunks.push({ ordinal: chunks.length, text: text.slice(first.start, last.end), start: first.start, end: last.end });
+    chunks.push({
+      ordinal: chunks.length,
+      text: text.slice(first.start, last.end),
+      start: first.start,
+      end: last.end,
+    });
   };
   for (const span of spans) {
     const first = current[0];

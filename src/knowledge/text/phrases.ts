@@ -6,12 +6,27 @@ import { fold, STOPWORDS, stem, words } from './normalize.js';
  * subject a lead sentence introduces, the aliases it gives, and the category it names.
  */
 
-const CONNECTORS = new Set(['of', 'the', 'de', 'von', 'van', 'der', 'du', 'la', 'le', 'da', 'di', 'del', '&']);
+const CONNECTORS = new Set([
+  'of',
+  'the',
+  'de',
+  'von',
+  'van',
+  'der',
+  'du',
+  'la',
+  'le',
+  'da',
+  'di',
+  'del',
+  '&',
+]);
 
 /** Capitalised phrases ("Moscow State University") and quoted titles, in reading order. */
 export function capitalisedPhrases(text: string): string[] {
   const found: Array<{ at: number; phrase: string }> = [];
-  for (const m of text.matchAll(/["“]([^"”]{2,80})["”]/g)) found.push({ at: m.index ?? 0, phrase: m[1]!.trim() });
+  for (const m of text.matchAll(/["“]([^"”]{2,80})["”]/g))
+    found.push({ at: m.index ?? 0, phrase: m[1]!.trim() });
   let current: string[] = [];
   let currentAt = 0;
   const flush = () => {
@@ -24,7 +39,7 @@ export function capitalisedPhrases(text: string): string[] {
     const token = raw.replace(/^[("'“‘[]+|[)"'”’\],;:.!?]+$/g, '');
     if (/^[([“"]/.test(raw)) flush();
     const lower = token.toLowerCase();
-    const capital = /^[\p{Lu}\d][\p{L}\p{N}'’.\-]*$/u.test(token) && !STOPWORDS.has(lower);
+    const capital = /^[\p{Lu}\d][\p{L}\p{N}'’.-]*$/u.test(token) && !STOPWORDS.has(lower);
     if (capital) {
       if (current.length === 0) currentAt = m.index ?? 0;
       current.push(token);
@@ -45,7 +60,10 @@ export function leadSubject(lead: string): string | undefined {
   const quoted = lead.match(/^\s*(?:The\s+)?["“]([^"”]{2,80})["”]/);
   if (quoted) return quoted[1]!.trim();
   // A nickname in quotes inside a name ('Stuart Allen "Stu" Roosa') belongs to the name.
-  const head = (lead.split(/[(,]/)[0] ?? lead).replace(/(\p{Lu}[\p{L}.'-]*)\s+["“][^"”]{1,20}["”]\s+(?=\p{Lu})/u, '$1 ');
+  const head = (lead.split(/[(,]/)[0] ?? lead).replace(
+    /(\p{Lu}[\p{L}.'-]*)\s+["“][^"”]{1,20}["”]\s+(?=\p{Lu})/u,
+    '$1 ',
+  );
   return capitalisedPhrases(head)[0] ?? capitalisedPhrases(lead)[0];
 }
 
@@ -63,9 +81,37 @@ export function leadNames(lead: string): string[] {
 }
 
 const DESCRIPTION_STOP = new Set([
-  'of', 'in', 'on', 'at', 'for', 'from', 'with', 'by', 'that', 'which', 'who', 'whose', 'where', 'located', 'based',
-  'known', 'to', 'as', 'about', 'founded', 'born', 'situated', 'between', 'near', 'within', 'since', 'during',
-  'under', 'after', 'before', 'like',
+  'of',
+  'in',
+  'on',
+  'at',
+  'for',
+  'from',
+  'with',
+  'by',
+  'that',
+  'which',
+  'who',
+  'whose',
+  'where',
+  'located',
+  'based',
+  'known',
+  'to',
+  'as',
+  'about',
+  'founded',
+  'born',
+  'situated',
+  'between',
+  'near',
+  'within',
+  'since',
+  'during',
+  'under',
+  'after',
+  'before',
+  'like',
 ]);
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import Database from 'better-sqlite3';
@@ -36,7 +36,10 @@ const manifestSchema = z.strictObject({
   files: z
     .array(
       z.strictObject({
-        path: z.string().regex(SAFE_PATH).refine((p) => !p.split('/').includes('..'), 'must not contain ..'),
+        path: z
+          .string()
+          .regex(SAFE_PATH)
+          .refine((p) => !p.split('/').includes('..'), 'must not contain ..'),
         size: z.number().int().min(0),
         sha256: z.string().regex(/^[0-9a-f]{64}$/),
       }),
@@ -59,11 +62,16 @@ export interface BackupSummary {
  * API (a snapshot of committed pages, while writers go on), the artifacts by copying each file
  * once (they are written through a rename, so a copy is never half a file).
  */
-export async function createBackup(db: SqliteDatabase, options: { artifactsRoot: string; target: string }): Promise<BackupSummary> {
+export async function createBackup(
+  db: SqliteDatabase,
+  options: { artifactsRoot: string; target: string },
+): Promise<BackupSummary> {
   await mkdir(dirname(options.target), { recursive: true });
   const staging = await mkdtemp(join(dirname(options.target), '.magna-backup-'));
   try {
-    const staged: Array<{ path: string; source: string }> = [{ path: DATABASE_FILE, source: join(staging, DATABASE_FILE) }];
+    const staged: Array<{ path: string; source: string }> = [
+      { path: DATABASE_FILE, source: join(staging, DATABASE_FILE) },
+    ];
     await db.backup(staged[0]!.source);
     // The snapshot keeps the WAL flag of its source; a rollback-journal file is self-contained.
     const snapshot = new Database(staged[0]!.source);
@@ -83,16 +91,23 @@ export async function createBackup(db: SqliteDatabase, options: { artifactsRoot:
       staged.push({ path: `artifacts/${rel}`, source: copy });
     }
     const files: BackupManifest['files'] = [];
-    for (const file of staged) files.push({ path: file.path, size: (await stat(file.source)).size, sha256: await sha256File(file.source) });
+    for (const file of staged)
+      files.push({
+        path: file.path,
+        size: (await stat(file.source)).size,
+        sha256: await sha256File(file.source),
+      });
     const version = schemaVersion(db);
     const manifest: BackupManifest = {
       format: FORMAT,
       createdAt: Date.now(),
       schemaVersion: version,
-      migrations: (db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as Array<{
-        version: number;
-        name: string;
-      }>).map((m) => ({ version: m.version, name: m.name })),
+      migrations: (
+        db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as Array<{
+          version: number;
+          name: string;
+        }>
+      ).map((m) => ({ version: m.version, name: m.name })),
       files,
     };
     const manifestLine = JSON.stringify(manifest);
@@ -130,7 +145,10 @@ export async function createBackup(db: SqliteDatabase, options: { artifactsRoot:
  * compatibility, every file's size and SHA-256, no trailing bytes, and SQLite's own integrity
  * check of the database inside. Throws BACKUP_INVALID saying what is wrong.
  */
-export async function verifyBackup(file: string, migrations: readonly Migration[] = sqliteMigrations): Promise<BackupManifest> {
+export async function verifyBackup(
+  file: string,
+  migrations: readonly Migration[] = sqliteMigrations,
+): Promise<BackupManifest> {
   const staging = await mkdtemp(join(dirname(file), '.magna-verify-'));
   try {
     return await extract(file, staging, migrations);
@@ -155,9 +173,13 @@ export async function restoreBackup(
     () => false,
   );
   if (exists && !options.force) {
-    throw new MagnaError('CONFLICT', `A database already exists at ${dbPath}; stop Magnatronic and pass --force to replace it (it is kept aside).`, {
-      details: { path: dbPath },
-    });
+    throw new MagnaError(
+      'CONFLICT',
+      `A database already exists at ${dbPath}; stop Magnatronic and pass --force to replace it (it is kept aside).`,
+      {
+        details: { path: dbPath },
+      },
+    );
   }
   const staging = await mkdtemp(join(options.home, '.magna-restore-'));
   try {
@@ -171,7 +193,8 @@ export async function restoreBackup(
       }
     } else {
       // A stale WAL beside a restored database would be replayed onto it.
-      for (const name of [`${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`]) await rm(join(options.home, name), { force: true });
+      for (const name of [`${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`])
+        await rm(join(options.home, name), { force: true });
       await rm(join(options.home, 'artifacts'), { recursive: true, force: true });
     }
     await rename(join(staging, DATABASE_FILE), dbPath);
@@ -182,14 +205,24 @@ export async function restoreBackup(
   }
 }
 
-async function extract(file: string, staging: string, migrations: readonly Migration[]): Promise<BackupManifest> {
+async function extract(
+  file: string,
+  staging: string,
+  migrations: readonly Migration[],
+): Promise<BackupManifest> {
   const invalid = (message: string, cause?: unknown) =>
-    new MagnaError('BACKUP_INVALID', `${file} is not a usable backup: ${message}`, { cause, details: { file } });
+    new MagnaError('BACKUP_INVALID', `${file} is not a usable backup: ${message}`, {
+      cause,
+      details: { file },
+    });
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file, 'r');
   } catch (cause) {
-    throw new MagnaError('BACKUP_INVALID', `Cannot read backup ${file}: ${(cause as Error).message}`, { cause, details: { file } });
+    throw new MagnaError('BACKUP_INVALID', `Cannot read backup ${file}: ${(cause as Error).message}`, {
+      cause,
+      details: { file },
+    });
   }
   let offset = 0;
   let manifest: BackupManifest;
@@ -197,10 +230,12 @@ async function extract(file: string, staging: string, migrations: readonly Migra
     const head = await readLine(handle, 0, 200);
     const match = head && new RegExp(`^${MAGIC} (\\d+) ([0-9a-f]{64})$`).exec(head.text);
     if (!head || !match) throw invalid('it does not start with a Magnatronic backup header.');
-    if (Number(match[1]) !== FORMAT) throw invalid(`backup format ${match[1]} is not supported (this version reads ${FORMAT}).`);
+    if (Number(match[1]) !== FORMAT)
+      throw invalid(`backup format ${match[1]} is not supported (this version reads ${FORMAT}).`);
     const line = await readLine(handle, head.next, MAX_MANIFEST_BYTES);
     if (!line) throw invalid('the manifest is truncated.');
-    if (sha256(line.text) !== match[2]) throw invalid('the manifest checksum does not match (the file is damaged).');
+    if (sha256(line.text) !== match[2])
+      throw invalid('the manifest checksum does not match (the file is damaged).');
     const parsed = manifestSchema.safeParse(safeJson(line.text));
     if (!parsed.success) throw invalid('the manifest is malformed.');
     manifest = parsed.data;
@@ -213,7 +248,8 @@ async function extract(file: string, staging: string, migrations: readonly Migra
   checkCompatible(manifest, migrations, invalid);
   const total = manifest.files.reduce((sum, f) => sum + f.size, 0);
   const size = (await stat(file)).size;
-  if (size - offset < total) throw invalid(`it is truncated (${size - offset} of ${total} payload bytes present).`);
+  if (size - offset < total)
+    throw invalid(`it is truncated (${size - offset} of ${total} payload bytes present).`);
   if (size - offset > total) throw invalid('it has unexpected bytes after the last file.');
   for (const entry of manifest.files) {
     const target = join(staging, ...entry.path.split('/'));
@@ -227,7 +263,8 @@ async function extract(file: string, staging: string, migrations: readonly Migra
       }
     }
     await finish(out);
-    if (hash.digest('hex') !== entry.sha256) throw invalid(`${entry.path} does not match its checksum (the file is damaged).`);
+    if (hash.digest('hex') !== entry.sha256)
+      throw invalid(`${entry.path} does not match its checksum (the file is damaged).`);
     offset += entry.size;
   }
   checkDatabase(join(staging, DATABASE_FILE), manifest, invalid);
@@ -248,19 +285,28 @@ function checkCompatible(
   for (const applied of manifest.migrations) {
     const ours = migrations.find((m) => m.version === applied.version);
     if (!ours || ours.name !== applied.name) {
-      throw invalid(`its migration ${applied.version} (${applied.name}) is not this Magnatronic's (${ours?.name ?? 'none'}).`);
+      throw invalid(
+        `its migration ${applied.version} (${applied.name}) is not this Magnatronic's (${ours?.name ?? 'none'}).`,
+      );
     }
   }
 }
 
-function checkDatabase(path: string, manifest: BackupManifest, invalid: (message: string, cause?: unknown) => MagnaError): void {
+function checkDatabase(
+  path: string,
+  manifest: BackupManifest,
+  invalid: (message: string, cause?: unknown) => MagnaError,
+): void {
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
     const result = db.pragma('integrity_check', { simple: true });
-    if (result !== 'ok') throw invalid(`the database inside fails SQLite's integrity check (${String(result)}).`);
-    const version = (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
-    if (version !== manifest.schemaVersion) throw invalid(`the database is at schema ${version}, the manifest says ${manifest.schemaVersion}.`);
+    if (result !== 'ok')
+      throw invalid(`the database inside fails SQLite's integrity check (${String(result)}).`);
+    const version =
+      (db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+    if (version !== manifest.schemaVersion)
+      throw invalid(`the database is at schema ${version}, the manifest says ${manifest.schemaVersion}.`);
   } catch (error) {
     if (error instanceof MagnaError) throw error;
     throw invalid(`the database inside cannot be read (${(error as Error).message}).`, error);
@@ -293,7 +339,9 @@ async function readLine(
 }
 
 function finish(out: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+  );
 }
 
 function safeJson(text: string): unknown {

@@ -39,13 +39,16 @@ export function applyFact(
   hooks: WriteHooks,
 ): FactWriteOutcome {
   const hash = factContentHash(draft);
-  const same = s.get('SELECT * FROM kb_facts WHERE content_hash = ? AND superseded_at IS NULL').get(hash) as FactRow | undefined;
+  const same = s.get('SELECT * FROM kb_facts WHERE content_hash = ? AND superseded_at IS NULL').get(hash) as
+    | FactRow
+    | undefined;
   if (same) return { fact: toFact(same), created: false, conflicts: [] };
   const current = (
-    s.get('SELECT * FROM kb_facts WHERE subject_id = ? AND predicate = ? AND superseded_at IS NULL ORDER BY seq').all(
-      draft.subjectId,
-      draft.predicate,
-    ) as FactRow[]
+    s
+      .get(
+        'SELECT * FROM kb_facts WHERE subject_id = ? AND predicate = ? AND superseded_at IS NULL ORDER BY seq',
+      )
+      .all(draft.subjectId, draft.predicate) as FactRow[]
   ).map(toFact);
   const decision = hooks.decideFact(predicate, draft, current);
   const now = hooks.now;
@@ -53,7 +56,11 @@ export function applyFact(
   for (const change of decision.changes) {
     const old = byId.get(change.factId);
     if (!old) continue;
-    s.get('UPDATE kb_facts SET superseded_at = ?, end_reason = ? WHERE id = ?').run(now, change.endReason, old.id);
+    s.get('UPDATE kb_facts SET superseded_at = ?, end_reason = ? WHERE id = ?').run(
+      now,
+      change.endReason,
+      old.id,
+    );
     if (change.successor) {
       const successor: KbFact = {
         ...old,
@@ -142,24 +149,38 @@ export function currentRecord(s: StatementCache, factId: string): KbFact | null 
 
 export function scopedFact(s: StatementCache, scope: Scope, factId: string): KbFact | null {
   const row = s
-    .get(`SELECT * FROM kb_facts f WHERE f.id = @id AND ${inScopeSql('f.namespace', scope)} AND ${labelInScopeSql('f.label', scope)}`)
+    .get(
+      `SELECT * FROM kb_facts f WHERE f.id = @id AND ${inScopeSql('f.namespace', scope)} AND ${labelInScopeSql('f.label', scope)}`,
+    )
     .get({ id: factId, ...scopeParam(scope) }) as FactRow | undefined;
   return row ? toFact(row) : null;
 }
 
-export function retractFact(s: StatementCache, scope: Scope, factId: string, actor: string, now: number): KbFact {
-  return s.db.transaction(() => {
-    const fact = scopedFact(s, scope, factId);
-    if (!fact) throw new MagnaError('NOT_FOUND', `No fact ${factId} in the namespaces you may write.`);
-    if (fact.supersededAt !== null) {
-      throw new MagnaError('KB_VERSION_CONFLICT', `Fact ${factId} is no longer current; re-read it and retry.`, {
-        details: { factId, current: currentRecord(s, factId)?.id ?? null },
-      });
-    }
-    s.get(`UPDATE kb_facts SET superseded_at = ?, end_reason = 'retracted' WHERE id = ?`).run(now, factId);
-    audit(s, { at: now, actor, action: 'fact.retract', namespace: fact.namespace, target: factId });
-    return { ...fact, supersededAt: now, endReason: 'retracted' as const };
-  })();
+export function retractFact(
+  s: StatementCache,
+  scope: Scope,
+  factId: string,
+  actor: string,
+  now: number,
+): KbFact {
+  return s.db
+    .transaction(() => {
+      const fact = scopedFact(s, scope, factId);
+      if (!fact) throw new MagnaError('NOT_FOUND', `No fact ${factId} in the namespaces you may write.`);
+      if (fact.supersededAt !== null) {
+        throw new MagnaError(
+          'KB_VERSION_CONFLICT',
+          `Fact ${factId} is no longer current; re-read it and retry.`,
+          {
+            details: { factId, current: currentRecord(s, factId)?.id ?? null },
+          },
+        );
+      }
+      s.get(`UPDATE kb_facts SET superseded_at = ?, end_reason = 'retracted' WHERE id = ?`).run(now, factId);
+      audit(s, { at: now, actor, action: 'fact.retract', namespace: fact.namespace, target: factId });
+      return { ...fact, supersededAt: now, endReason: 'retracted' as const };
+    })
+    .immediate();
 }
 
 /**
@@ -174,41 +195,69 @@ export function resolveConflict(
   actor: string,
   hooks: WriteHooks,
 ): KbConflict {
-  return s.db.transaction(() => {
-    const row = s
-      .get(`SELECT * FROM kb_conflicts c WHERE c.id = @id AND ${inScopeSql('c.namespace', scope)} AND ${labelInScopeSql('c.label', scope)}`)
-      .get({ id: conflictId, ...scopeParam(scope) }) as ConflictRow | undefined;
-    if (!row) throw new MagnaError('NOT_FOUND', `No conflict ${conflictId} in the namespaces you curate.`);
-    if (row.resolved_at !== null) throw new MagnaError('CONFLICT', `Conflict ${conflictId} is already resolved.`);
-    const conflict = toConflict(row);
-    const involved = [conflict.incomingFactId, ...conflict.existingFactIds]
-      .map((id) => currentRecord(s, id))
-      .filter((f): f is KbFact => f !== null);
-    const winner = winnerFactId === null ? null : involved.find((f) => f.id === winnerFactId || f.replaces === winnerFactId || sameChain(s, f.id, winnerFactId));
-    if (winnerFactId !== null && !winner) {
-      throw new MagnaError('INVALID_ARGUMENT', `Fact ${winnerFactId} is not one of the current values of conflict ${conflictId}.`);
-    }
-    if (winner) {
-      for (const f of involved) {
-        const status = f.id === winner.id ? 'active' : 'rejected';
-        if (f.status === status) continue;
-        s.get(`UPDATE kb_facts SET superseded_at = ?, end_reason = 'superseded' WHERE id = ?`).run(hooks.now, f.id);
-        s.get(INSERT_FACT).run(
-          factParams({ ...f, id: hooks.newId('fact'), status, recordedAt: hooks.now, supersededAt: null, endReason: null, replaces: f.id }),
+  return s.db
+    .transaction(() => {
+      const row = s
+        .get(
+          `SELECT * FROM kb_conflicts c WHERE c.id = @id AND ${inScopeSql('c.namespace', scope)} AND ${labelInScopeSql('c.label', scope)}`,
+        )
+        .get({ id: conflictId, ...scopeParam(scope) }) as ConflictRow | undefined;
+      if (!row) throw new MagnaError('NOT_FOUND', `No conflict ${conflictId} in the namespaces you curate.`);
+      if (row.resolved_at !== null)
+        throw new MagnaError('CONFLICT', `Conflict ${conflictId} is already resolved.`);
+      const conflict = toConflict(row);
+      const involved = [conflict.incomingFactId, ...conflict.existingFactIds]
+        .map((id) => currentRecord(s, id))
+        .filter((f): f is KbFact => f !== null);
+      const winner =
+        winnerFactId === null
+          ? null
+          : involved.find(
+              (f) => f.id === winnerFactId || f.replaces === winnerFactId || sameChain(s, f.id, winnerFactId),
+            );
+      if (winnerFactId !== null && !winner) {
+        throw new MagnaError(
+          'INVALID_ARGUMENT',
+          `Fact ${winnerFactId} is not one of the current values of conflict ${conflictId}.`,
         );
       }
-    }
-    s.get('UPDATE kb_conflicts SET resolved_at = ?, resolved_by = ? WHERE id = ?').run(hooks.now, actor, conflictId);
-    audit(s, {
-      at: hooks.now,
-      actor,
-      action: 'conflict.resolve',
-      namespace: conflict.namespace,
-      target: conflictId,
-      detail: { winner: winner?.id ?? null },
-    });
-    return { ...conflict, resolvedAt: hooks.now, resolvedBy: actor };
-  })();
+      if (winner) {
+        for (const f of involved) {
+          const status = f.id === winner.id ? 'active' : 'rejected';
+          if (f.status === status) continue;
+          s.get(`UPDATE kb_facts SET superseded_at = ?, end_reason = 'superseded' WHERE id = ?`).run(
+            hooks.now,
+            f.id,
+          );
+          s.get(INSERT_FACT).run(
+            factParams({
+              ...f,
+              id: hooks.newId('fact'),
+              status,
+              recordedAt: hooks.now,
+              supersededAt: null,
+              endReason: null,
+              replaces: f.id,
+            }),
+          );
+        }
+      }
+      s.get('UPDATE kb_conflicts SET resolved_at = ?, resolved_by = ? WHERE id = ?').run(
+        hooks.now,
+        actor,
+        conflictId,
+      );
+      audit(s, {
+        at: hooks.now,
+        actor,
+        action: 'conflict.resolve',
+        namespace: conflict.namespace,
+        target: conflictId,
+        detail: { winner: winner?.id ?? null },
+      });
+      return { ...conflict, resolvedAt: hooks.now, resolvedBy: actor };
+    })
+    .immediate();
 }
 
 function sameChain(s: StatementCache, currentId: string, originalId: string): boolean {

@@ -291,7 +291,14 @@ export function toMerge(r: MergeRow): KbMerge {
 
 export function audit(
   s: StatementCache,
-  entry: { at: number; actor: string; action: string; namespace: string | null; target: string | null; detail?: Record<string, unknown> },
+  entry: {
+    at: number;
+    actor: string;
+    action: string;
+    namespace: string | null;
+    target: string | null;
+    detail?: Record<string, unknown>;
+  },
 ): void {
   s.get('INSERT INTO kb_audit (at, actor, action, namespace, target, detail) VALUES (?, ?, ?, ?, ?, ?)').run(
     entry.at,

@@ -57,7 +57,8 @@ export class SqliteMessageStore implements MessageStore {
 
   async save(envelopes: readonly Envelope[], now: number): Promise<void> {
     const rows = envelopes.map(
-      (envelope) => [envelope.id, envelope.receiver, this.seal(envelope, durableJson(envelope)), now] as const,
+      (envelope) =>
+        [envelope.id, envelope.receiver, this.seal(envelope, durableJson(envelope)), now] as const,
     );
     this.run(() =>
       this.db.transaction(() => {

@@ -1,5 +1,5 @@
-import type { SystemRole } from '../../core/principal.js';
 import { MagnaError } from '../../core/errors.js';
+import type { SystemRole } from '../../core/principal.js';
 import type {
   ApiKeyRecord,
   AuditEntry,
@@ -55,9 +55,11 @@ export class SqliteSecurityStore implements SecurityStore {
     return this.statements;
   }
 
-
   async insertKey(record: ApiKeyRecord): Promise<void> {
-    this.s.insertKey.run({ ...record, namespaces: record.namespaces ? JSON.stringify(record.namespaces) : null });
+    this.s.insertKey.run({
+      ...record,
+      namespaces: record.namespaces ? JSON.stringify(record.namespaces) : null,
+    });
   }
 
   async getKey(id: string): Promise<ApiKeyRecord | null> {
@@ -140,11 +142,17 @@ export class SqliteSecurityStore implements SecurityStore {
     return (this.s.scanAudit.all(afterSeq, limit) as AuditRow[]).map(toAudit);
   }
 
-  async reencryptColumn(column: EncryptedColumn, currentKeyId: string, rewrite: (value: string) => string): Promise<number> {
+  async reencryptColumn(
+    column: EncryptedColumn,
+    currentKeyId: string,
+    rewrite: (value: string) => string,
+  ): Promise<number> {
     for (const name of [column.table, column.key, column.column]) {
       if (!IDENTIFIER.test(name)) throw new MagnaError('INVALID_ARGUMENT', `Invalid identifier ${name}.`);
     }
-    const exists = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(column.table);
+    const exists = this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+      .get(column.table);
     if (!exists) return 0;
     const { table, key, column: col } = column;
     // A rewritten value is under the current key and drops out of this selection, so each pass
@@ -169,29 +177,35 @@ export class SqliteSecurityStore implements SecurityStore {
     try {
       this.s.ping.get();
     } catch (cause) {
-      throw new MagnaError('UNAVAILABLE', `The database does not answer: ${(cause as Error).message}`, { cause });
+      throw new MagnaError('UNAVAILABLE', `The database does not answer: ${(cause as Error).message}`, {
+        cause,
+      });
     }
   }
 }
 
 function prepare(db: SqliteDatabase) {
   return {
-      insertKey: db.prepare(`INSERT INTO api_keys (id, name, role, namespaces, salt, hash, created_at, created_by, expires_at)
+    insertKey:
+      db.prepare(`INSERT INTO api_keys (id, name, role, namespaces, salt, hash, created_at, created_by, expires_at)
         VALUES (@id, @name, @role, @namespaces, @salt, @hash, @createdAt, @createdBy, @expiresAt)`),
-      getKey: db.prepare('SELECT * FROM api_keys WHERE id = ?'),
-      keyRevokedAt: db.prepare('SELECT revoked_at FROM api_keys WHERE id = ?'),
-      listKeys: db.prepare('SELECT * FROM api_keys ORDER BY created_at, id'),
-      revokeKey: db.prepare('UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING *'),
-      touchKey: db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?'),
-      countActive: db.prepare(`SELECT count(*) AS n FROM api_keys WHERE role = ? AND revoked_at IS NULL
+    getKey: db.prepare('SELECT * FROM api_keys WHERE id = ?'),
+    keyRevokedAt: db.prepare('SELECT revoked_at FROM api_keys WHERE id = ?'),
+    listKeys: db.prepare('SELECT * FROM api_keys ORDER BY created_at, id'),
+    revokeKey: db.prepare(
+      'UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING *',
+    ),
+    touchKey: db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?'),
+    countActive: db.prepare(`SELECT count(*) AS n FROM api_keys WHERE role = ? AND revoked_at IS NULL
         AND (expires_at IS NULL OR expires_at > ?)`),
-      getSetting: db.prepare('SELECT value FROM security_settings WHERE name = ?'),
-      putSetting: db.prepare('INSERT OR IGNORE INTO security_settings (name, value) VALUES (?, ?)'),
-      lastAudit: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
-      insertAudit: db.prepare(`INSERT INTO audit_log (seq, at, actor, role, action, target, ip, outcome, status, details,
+    getSetting: db.prepare('SELECT value FROM security_settings WHERE name = ?'),
+    putSetting: db.prepare('INSERT OR IGNORE INTO security_settings (name, value) VALUES (?, ?)'),
+    lastAudit: db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+    insertAudit:
+      db.prepare(`INSERT INTO audit_log (seq, at, actor, role, action, target, ip, outcome, status, details,
         prev_hash, hash) VALUES (@seq, @at, @actor, @role, @action, @target, @ip, @outcome, @status, @details, @prevHash, @hash)`),
-      scanAudit: db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?'),
-      ping: db.prepare('SELECT 1 AS ok'),
+    scanAudit: db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?'),
+    ping: db.prepare('SELECT 1 AS ok'),
   };
 }
 

@@ -9,7 +9,14 @@ import type { Task, TaskState } from '../../queue/types.js';
  */
 
 /** The row insertTasks just wrote, as a Task; `input` as stored (after its JSON round trip). */
-export function insertedTask(task: NewTask, seq: number, state: TaskState, waitingOn: number, input: unknown, now: number): Task {
+export function insertedTask(
+  task: NewTask,
+  seq: number,
+  state: TaskState,
+  waitingOn: number,
+  input: unknown,
+  now: number,
+): Task {
   return {
     id: task.id,
     seq,
@@ -26,7 +33,8 @@ export function insertedTask(task: NewTask, seq: number, state: TaskState, waiti
     missionId: task.missionId,
     parentId: task.parentId,
     tags: [...task.tags],
-    dependsOn: [...task.dependsOn],
+    // Sorted as a read gives them (json_group_array over the task_deps_task index).
+    dependsOn: [...task.dependsOn].sort(),
     waitingOn,
     leaseOwner: null,
     leaseExpiresAt: null,

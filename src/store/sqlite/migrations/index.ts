@@ -6,6 +6,12 @@ import { migration004 } from './004_knowledge.js';
 import { migration005 } from './005_security.js';
 
 /** Every SQLite migration in order. Append only. */
-export const sqliteMigrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const sqliteMigrations: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+];
 
 checkMigrationList(sqliteMigrations);
