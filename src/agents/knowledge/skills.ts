@@ -37,6 +37,10 @@ export const ingestSkill = defineSkill({
   output: z.object({
     namespace: z.string(),
     documentIds: z.array(z.string()),
+    /** Which document each ingested source became; `sourceId` is the research corpus id. */
+    documents: z.array(
+      z.object({ documentId: z.string(), source: z.string(), sourceId: z.string().optional() }),
+    ),
     counts: z.record(z.string(), z.number()),
     conflicts: z.array(conflictSummary),
     skippedSources: z.number(),
@@ -61,6 +65,7 @@ export const ingestSkill = defineSkill({
     }
     const principal = agentPrincipal(ctx.agent.name);
     const documentIds: string[] = [];
+    const stored: Array<{ documentId: string; source: string; sourceId?: string }> = [];
     const counts: Record<string, number> = {};
     const conflicts: Array<z.infer<typeof conflictSummary>> = [];
     let namespace = input.namespace ?? 'default';
@@ -74,6 +79,15 @@ export const ingestSkill = defineSkill({
       });
       namespace = result.namespace;
       documentIds.push(...result.documents.map((d) => d.documentId));
+      result.documents.forEach((d, j) => {
+        const given = documents[i + j] as { source?: unknown; metadata?: { sourceId?: unknown } } | undefined;
+        const sourceId = given?.metadata?.sourceId;
+        stored.push({
+          documentId: d.documentId,
+          source: typeof given?.source === 'string' ? given.source : '',
+          ...(typeof sourceId === 'string' ? { sourceId } : {}),
+        });
+      });
       for (const [k, v] of Object.entries(result.counts)) counts[k] = (counts[k] ?? 0) + v;
       for (const c of result.conflicts)
         conflicts.push({
@@ -90,7 +104,7 @@ export const ingestSkill = defineSkill({
         );
       if (documents.length === 0) break;
     }
-    return { namespace, documentIds, counts, conflicts, skippedSources };
+    return { namespace, documentIds, documents: stored, counts, conflicts, skippedSources };
   },
 });
 

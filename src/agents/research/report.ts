@@ -2,9 +2,21 @@ import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
 import { createChatProvider } from '../../llm/index.js';
 import { buildReport } from '../../research/report/index.js';
+import type { ReportKnowledge } from '../../research/report/layout.js';
 import { defineSkill } from '../sdk.js';
 import { readAnalysis, readCorpus } from './files.js';
 import { fromUpstream } from './upstream.js';
+
+/** The knowledge step's output, when the mission stored the sources in the knowledge base. */
+function knowledgeOf(upstream: Record<string, unknown>): ReportKnowledge | undefined {
+  const step = upstream.knowledge as
+    | { namespace?: unknown; documents?: Array<{ documentId: string; sourceId?: string }> }
+    | undefined;
+  if (!step || typeof step.namespace !== 'string') return undefined;
+  const documents: Record<string, string> = {};
+  for (const d of step.documents ?? []) if (d.sourceId) documents[d.sourceId] = d.documentId;
+  return { namespace: step.namespace, documents };
+}
 
 /**
  * `research.report`: writes `report.md`, `report.html` (self-contained) and the charts as SVG
@@ -41,7 +53,9 @@ export const reportSkill = defineSkill({
       );
     }
     const [corpus, analysis] = await Promise.all([readCorpus(corpusPath), readAnalysis(analysisPath)]);
+    const knowledge = knowledgeOf(ctx.upstream);
     const report = await buildReport(corpus, analysis, {
+      ...(knowledge ? { knowledge } : {}),
       logger: ctx.logger,
       provider: createChatProvider(ctx.config),
       signal: ctx.signal,

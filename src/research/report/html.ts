@@ -1,4 +1,4 @@
-import { citationNumbers, type ReportLayout } from './layout.js';
+import { citationNumbers, knowledgeDocumentOf, knowledgeNote, type ReportLayout } from './layout.js';
 import type { ReportChart, ReportClaim } from './types.js';
 
 /**
@@ -76,6 +76,16 @@ function sourceLink(claim: ReportClaim): string {
   return escapeHtml(claim.text).replace(/(https?:\/\/[^\s<]+?)(\.?)(?=\s|$)/g, '<a href="$1">$1</a>$2');
 }
 
+function knowledgeRef(layout: ReportLayout, n: number): string {
+  const document = knowledgeDocumentOf(layout, n);
+  return document ? ` <span class="meta">Knowledge base: <code>${escapeHtml(document)}</code>.</span>` : '';
+}
+
+/** Renders the `code` spans of a plain sentence. */
+function codeSpans(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 export function renderHtml(layout: ReportLayout): string {
   const parts: string[] = [];
   parts.push(`<h1>${escapeHtml(layout.title)}</h1>`);
@@ -121,8 +131,10 @@ export function renderHtml(layout: ReportLayout): string {
   parts.push(layout.gaps.length > 0 ? list(layout.gaps, layout) : '<p>None found.</p>');
   parts.push('<h2 id="sources">Sources</h2>');
   parts.push(
-    `<ol class="sources">${layout.sources.map(({ n, claim }) => `<li id="src-${n}" value="${n}">${sourceLink(claim)}</li>`).join('')}</ol>`,
+    `<ol class="sources">${layout.sources.map(({ n, claim }) => `<li id="src-${n}" value="${n}">${sourceLink(claim)}${knowledgeRef(layout, n)}</li>`).join('')}</ol>`,
   );
+  if (layout.knowledge)
+    parts.push(`<p class="meta">${codeSpans(knowledgeNote(layout.knowledge.namespace))}</p>`);
   if (layout.notCollected.length > 0) {
     parts.push('<h3>Not collected</h3>');
     parts.push(`<ul>${layout.notCollected.map((c) => `<li>${escapeHtml(c.text)}</li>`).join('')}</ul>`);

@@ -10,7 +10,7 @@ import { keyFindingClaims, rankFindings, summaryClaims, topicClaims } from './fi
 import { Computations } from './format.js';
 import { bibliographyClaims, gapClaims } from './gaps.js';
 import { renderHtml } from './html.js';
-import { layoutReport } from './layout.js';
+import { layoutReport, type ReportKnowledge } from './layout.js';
 import { renderMarkdown } from './markdown.js';
 import { draftSummary } from './prose.js';
 import type { DroppedClaim, ReportChart, ReportClaim } from './types.js';
@@ -26,6 +26,8 @@ export interface BuildReportOptions {
   signal?: AbortSignal;
   /** Claims added before the check (used to test that unsupported claims are dropped). */
   extraClaims?: ReportClaim[];
+  /** Where the sources were stored in the knowledge base; the Sources section links to it. */
+  knowledge?: ReportKnowledge;
 }
 
 export interface BuiltReport {
@@ -134,6 +136,7 @@ export async function buildReport(
     numbering,
     seriesTitles: new Map(series.map((s) => [s.id, s.name])),
     ...(draftedBy ? { draftedBy } : {}),
+    ...(options.knowledge ? { knowledge: options.knowledge } : {}),
   });
   const chartFile = (id: string): string => `${id}.svg`;
   return {

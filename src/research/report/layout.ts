@@ -30,6 +30,28 @@ export interface ReportLayout {
   footer: ReportClaim[];
   /** Source id → citation number. */
   numbering: Map<string, number>;
+  /** Where the collected sources were stored in the knowledge base, when they were. */
+  knowledge?: ReportKnowledge;
+}
+
+/** The knowledge-base side of a research mission: namespace and document id per source id. */
+export interface ReportKnowledge {
+  namespace: string;
+  documents: Record<string, string>;
+}
+
+/** One sentence telling the reader where the sources live in the knowledge base. */
+export function knowledgeNote(namespace: string): string {
+  return `The collected sources are stored in the knowledge base, namespace \`${namespace}\`: search or question them with \`magnatronic kb search|ask "…" --namespace ${namespace}\`.`;
+}
+
+/** The knowledge-base document of the source cited as [n], if it was stored. */
+export function knowledgeDocumentOf(layout: ReportLayout, n: number): string | undefined {
+  if (!layout.knowledge) return undefined;
+  for (const [sourceId, number] of layout.numbering) {
+    if (number === n) return layout.knowledge.documents[sourceId];
+  }
+  return undefined;
 }
 
 export function layoutReport(input: {
@@ -39,6 +61,7 @@ export function layoutReport(input: {
   numbering: Map<string, number>;
   seriesTitles: Map<string, string>;
   draftedBy?: string;
+  knowledge?: ReportKnowledge;
 }): ReportLayout {
   const of = (section: ReportClaim['section'], author?: ReportClaim['author']): ReportClaim[] =>
     input.claims.filter(
@@ -82,6 +105,7 @@ export function layoutReport(input: {
     notCollected: of('not-collected'),
     footer: meta.filter((c) => c.group === 'footer'),
     numbering: input.numbering,
+    ...(input.knowledge ? { knowledge: input.knowledge } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { citationNumbers, type ReportLayout } from './layout.js';
+import { citationNumbers, knowledgeDocumentOf, knowledgeNote, type ReportLayout } from './layout.js';
 import type { ReportClaim } from './types.js';
 
 /** The Markdown report. Charts are referenced as SVG files written beside it. */
@@ -72,7 +72,11 @@ export function renderMarkdown(layout: ReportLayout, chartFile: (chartId: string
   if (layout.gaps.length === 0) out.push('None found.');
   for (const claim of layout.gaps) out.push(`- ${line(claim, layout)}`);
   out.push('', '## Sources', '');
-  for (const { n, claim } of layout.sources) out.push(`${n}. ${claim.text}`);
+  for (const { n, claim } of layout.sources) {
+    const document = knowledgeDocumentOf(layout, n);
+    out.push(`${n}. ${claim.text}${document ? ` Knowledge base: \`${document}\`.` : ''}`);
+  }
+  if (layout.knowledge) out.push('', knowledgeNote(layout.knowledge.namespace));
   if (layout.notCollected.length > 0) {
     out.push('', '### Not collected', '');
     for (const claim of layout.notCollected) out.push(`- ${claim.text}`);

@@ -107,7 +107,12 @@ export function chunks(s: StatementCache, scope: Scope, ids: readonly string[]):
  */
 const CANDIDATE_CAP = 200;
 
-export function keywordSearch(s: StatementCache, scope: Scope, match: string, limit: number): Array<{ id: string; score: number }> {
+export function keywordSearch(
+  s: StatementCache,
+  scope: Scope,
+  match: string,
+  limit: number,
+): Array<{ id: string; score: number }> {
   const cap = Math.max(CANDIDATE_CAP, limit * 5);
   const filter = `c.superseded_at IS NULL AND ${inScopeSql('c.namespace', scope)}`;
   const capped = s
