@@ -6,6 +6,7 @@ import { SYSTEM_PRINCIPAL } from '../src/core/principal.js';
 import { KnowledgeBase } from '../src/knowledge/knowledge-base.js';
 import { openSqlite, type SqliteDatabase } from '../src/store/sqlite/database.js';
 import { SqliteKnowledgeStore } from '../src/store/sqlite/knowledge-store.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 import { percentile } from './harness.js';
 
 /**
@@ -14,16 +15,6 @@ import { percentile } from './harness.js';
  * Queries are three words from the middle of the distribution (ranks 100-5,000) plus, half the
  * time, one very common word, the shape of real keyword queries.
  */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = [
   'ka',
@@ -68,7 +59,7 @@ export class SyntheticCorpus {
   private count = 0;
 
   constructor(seed = 42) {
-    this.random = rng(seed);
+    this.random = seededRandom(seed);
     this.words = vocabulary(30_000, this.random);
     let sum = 0;
     this.cumulative = this.words.map((_, i) => (sum += 1 / (i + 1)));

@@ -4,6 +4,7 @@ import { defineAgent, defineSkill } from '../../src/agents/sdk.js';
 import type { EventName } from '../../src/core/events.js';
 import { rankOf } from '../../src/queue/ordering.js';
 import type { Task, TaskSpec } from '../../src/queue/types.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { testSystem } from '../support/system.js';
 
 /**
@@ -18,18 +19,6 @@ import { testSystem } from '../support/system.js';
 
 const TOTAL = 10_000;
 const AGING_STEP_MS = 5;
-
-/** mulberry32: a tiny seeded generator, so the DAG is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomDag(random: () => number): TaskSpec[] {
   const specs: TaskSpec[] = [];
@@ -101,7 +90,7 @@ describe('a node at scale', () => {
   let dispose: () => Promise<void>;
 
   beforeAll(async () => {
-    specs = randomDag(seeded(20_260_101));
+    specs = randomDag(seededRandom(20_260_101));
     const step = defineSkill({
       name: 'scale.step',
       description: 'Records that it started and returns at once.',
