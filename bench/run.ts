@@ -15,6 +15,7 @@ const BENCHES: Array<() => Promise<BenchModule>> = [
   () => import('./knowledge.js'),
   () => import('./api.js'),
   () => import('./research.js'),
+  () => import('./demo.js'),
 ];
 
 const args = process.argv.slice(2);

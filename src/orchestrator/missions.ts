@@ -67,27 +67,22 @@ export class MissionService {
       createdAt: this.clock.now(),
       finishedAt: null,
     };
-    await this.store.insert(mission);
     const taskId = (key: string) => `${id}.${key}`;
-    try {
-      await this.queue.enqueueMany(
-        plan.steps.map((step) => ({
-          id: taskId(step.key),
-          skill: step.skill,
-          input: step.input,
-          dependsOn: (step.dependsOn ?? []).map(taskId),
-          missionId: id,
-          tags: [`${STEP_TAG}${step.key}`],
-          ...(step.priority !== undefined ? { priority: step.priority } : {}),
-          ...(step.maxAttempts !== undefined ? { maxAttempts: step.maxAttempts } : {}),
-          ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
-        })),
-      );
-    } catch (error) {
-      // The batch enqueue is atomic, so only the mission row needs undoing.
-      await this.store.delete(id);
-      throw error;
-    }
+    // The mission row and its tasks commit together: nothing to undo when the plan is refused.
+    await this.queue.enqueueManyWith(
+      plan.steps.map((step) => ({
+        id: taskId(step.key),
+        skill: step.skill,
+        input: step.input,
+        dependsOn: (step.dependsOn ?? []).map(taskId),
+        missionId: id,
+        tags: [`${STEP_TAG}${step.key}`],
+        ...(step.priority !== undefined ? { priority: step.priority } : {}),
+        ...(step.maxAttempts !== undefined ? { maxAttempts: step.maxAttempts } : {}),
+        ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
+      })),
+      (tasks, now) => this.store.insertWithTasks(mission, tasks, now),
+    );
     this.events.emit('mission:created', { missionId: id, goal: mission.goal, tasks: plan.steps.length });
     return mission;
   }

@@ -8,6 +8,7 @@ import type { SkillCatalog } from './skill-catalog.js';
 import type {
   Completion,
   Consequences,
+  EnqueueOutcome,
   FailureDecision,
   NewTask,
   QueueStore,
@@ -110,10 +111,21 @@ export class TaskQueue {
   }
 
   /** Enqueues a batch atomically: all tasks or none. A task may depend on earlier ones in the batch. */
-  async enqueueMany(specs: TaskSpec[]): Promise<Task[]> {
+  enqueueMany(specs: TaskSpec[]): Promise<Task[]> {
+    return this.enqueueManyWith(specs, (tasks, now) => this.store.enqueue(tasks, now));
+  }
+
+  /**
+   * enqueueMany through a caller's store write that commits the tasks together with its own rows
+   * in one transaction (a mission and its plan); validation before and events after are the same.
+   */
+  async enqueueManyWith(
+    specs: TaskSpec[],
+    write: (tasks: NewTask[], now: number) => Promise<EnqueueOutcome[]>,
+  ): Promise<Task[]> {
     const now = this.clock.now();
     const prepared = specs.map((spec) => this.prepare(spec, now));
-    const outcomes = await this.store.enqueue(prepared, now);
+    const outcomes = await write(prepared, now);
     for (const outcome of outcomes) if (outcome.created) this.emitQueued(outcome.task);
     return outcomes.map((o) => o.task);
   }

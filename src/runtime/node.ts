@@ -259,6 +259,9 @@ export class AgentNode {
         this.lastPrune = Date.now();
         const pruned = await this.deps.queue.prune();
         if (pruned > 0) this.deps.logger.info({ pruned }, 'pruned finished tasks past retention');
+        // Bus dead letters follow the same retention as finished tasks.
+        const retention = this.deps.queue.options.retentionMs;
+        if (retention > 0) await this.deps.bus?.pruneDeadLetters(Date.now() - retention);
       }
       await this.deps.registry.markStale(Date.now() - 3 * this.options.heartbeatMs);
     } catch (error) {

@@ -81,7 +81,8 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
   const encryption = createEncryptor(config.security);
   const db = openSqlite(databasePath(config));
   const catalog = new SkillCatalog();
-  const queue = new TaskQueue(new SqliteQueueStore(db), catalog, events, config.queue);
+  const queueStore = new SqliteQueueStore(db);
+  const queue = new TaskQueue(queueStore, catalog, events, config.queue);
   const artifacts = new ArtifactStore(join(config.home, 'artifacts'), encryption);
   // Embeddings are optional: on only when an endpoint and an embedding model are configured.
   const embeddings =
@@ -93,7 +94,7 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
           ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
         })
       : undefined;
-  const knowledge = new KnowledgeBase(new SqliteKnowledgeStore(db), {
+  const knowledge = new KnowledgeBase(new SqliteKnowledgeStore(db, encryption), {
     events,
     logger,
     ...(embeddings ? { embeddings } : {}),
@@ -124,7 +125,13 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     ...(options.templates ?? []),
     ...(options.builtins === false ? [] : builtinTemplates()),
   ]);
-  const missions = new MissionService(new SqliteMissionStore(db), queue, planner, artifacts, events);
+  const missions = new MissionService(
+    new SqliteMissionStore(db, queueStore),
+    queue,
+    planner,
+    artifacts,
+    events,
+  );
   const agents = new SqliteAgentRegistry(db);
   const messaging = (agentName: string): AgentMessaging => messagingOf(system, agentName);
   const nodes: AgentNode[] = [];

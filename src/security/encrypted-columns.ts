@@ -9,4 +9,8 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   // Envelopes of messages marked sensitive (src/store/sqlite/message-store.ts).
   { table: 'bus_messages', key: 'seq', column: 'envelope' },
   { table: 'bus_dead_letters', key: 'seq', column: 'envelope' },
+  // Knowledge-base document and chunk text (src/store/sqlite/knowledge-rows.ts). The full-text
+  // index holds no text, so rewriting these rows needs no re-indexing.
+  { table: 'kb_documents', key: 'id', column: 'text' },
+  { table: 'kb_chunks', key: 'seq', column: 'text' },
 ];

@@ -69,6 +69,8 @@ export class KeyService {
   private readonly touched = new Map<string, number>();
   /** Immutable part of key rows (role, namespaces, salt, hash, expiry), by id. */
   private readonly records = new Map<string, ApiKeyRecord>();
+  /** This loop turn's revoked_at reads, by key id (see revokedAt). */
+  private readonly revocations = new Map<string, Promise<number | null | undefined>>();
   /** Digests of key texts that failed scrypt, so a client repeating a wrong key costs no more scrypt. */
   private readonly rejected = new Set<string>();
 
@@ -99,6 +101,7 @@ export class KeyService {
 
   async revoke(id: string): Promise<ApiKeyView> {
     const record = await this.store.revokeKey(id, this.clock.now());
+    this.revocations.delete(id);
     this.verified.delete(id);
     this.records.delete(id);
     if (!record)
@@ -112,7 +115,7 @@ export class KeyService {
    * primary-key index, which is what keeps revocation by another process immediate.
    */
   async active(id: string): Promise<ApiKeyRecord | null> {
-    const revokedAt = await this.store.keyRevokedAt(id);
+    const revokedAt = await this.revokedAt(id);
     let record = this.records.get(id);
     if (
       revokedAt === undefined ||
@@ -131,6 +134,22 @@ export class KeyService {
       record = loaded;
     }
     return record;
+  }
+
+  /**
+   * revoked_at of a key, read at most once per key per turn of the event loop: requests that
+   * authenticate in the same turn share one read (they are concurrent with any revocation made
+   * meanwhile), and the next turn reads again. The read was ~6% of a POST /missions' CPU in the
+   * API benchmark's profile (each one opens a WAL read transaction), ~2.5% with 10 clients sharing.
+   */
+  private revokedAt(id: string): Promise<number | null | undefined> {
+    let read = this.revocations.get(id);
+    if (!read) {
+      if (this.revocations.size === 0) setImmediate(() => this.revocations.clear());
+      read = this.store.keyRevokedAt(id);
+      this.revocations.set(id, read);
+    }
+    return read;
   }
 
   /** Returns the principal of a valid key text, or null for anything else. */

@@ -5,6 +5,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { EventHub } from '../../src/core/events.js';
 import { KnowledgeBase, type KnowledgeBaseOptions } from '../../src/knowledge/knowledge-base.js';
 import { openSqlite, type SqliteDatabase } from '../../src/store/sqlite/database.js';
+import type { TextCipher } from '../../src/store/sqlite/knowledge-rows.js';
 import { SqliteKnowledgeStore } from '../../src/store/sqlite/knowledge-store.js';
 
 export interface TestKb {
@@ -17,12 +18,13 @@ export interface TestKb {
 
 /** A knowledge base on a fresh in-memory (or given) SQLite database with a manual clock. */
 export function testKb(
-  options: Omit<KnowledgeBaseOptions, 'clock' | 'events'> & { path?: string } = {},
+  options: Omit<KnowledgeBaseOptions, 'clock' | 'events'> & { path?: string; encryptor?: TextCipher } = {},
 ): TestKb {
-  const db = openSqlite(options.path ?? ':memory:');
+  const { path, encryptor, ...rest } = options;
+  const db = openSqlite(path ?? ':memory:');
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const events = new EventHub();
-  const kb = new KnowledgeBase(new SqliteKnowledgeStore(db), { ...options, clock, events });
+  const kb = new KnowledgeBase(new SqliteKnowledgeStore(db, encryptor), { ...rest, clock, events });
   return { kb, db, clock, events, close: () => db.close() };
 }
 

@@ -1,4 +1,2 @@
 // Runs the CLI from source, for tests: `node --import tsx test/support/cli-entry.ts <args>`.
-import { main } from '../../src/cli/main.js';
-
-process.exitCode = await main(process.argv);
+import '../../src/cli/entry.js';

@@ -295,10 +295,11 @@ export function embeddingsMissing(
   model: string,
   limit: number,
 ): Array<{ id: string; text: string }> {
-  return s
+  const rows = s
     .get(`SELECT c.id, c.text FROM kb_chunks c LEFT JOIN kb_embeddings x ON x.chunk_id = c.id AND x.model = @model
       WHERE c.superseded_at IS NULL AND x.chunk_id IS NULL AND ${inScopeSql('c.namespace', scope)} ORDER BY c.seq LIMIT @limit`)
     .all({ model, limit, ...scopeParam(scope) }) as Array<{ id: string; text: string }>;
+  return rows.map((r) => ({ id: r.id, text: s.open(r.text) }));
 }
 
 export function saveEmbeddings(

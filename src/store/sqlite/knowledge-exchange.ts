@@ -14,6 +14,7 @@ import {
   factParams,
   INSERT_FACT,
   inScopeSql,
+  insertChunkRow,
   labelInScopeSql,
   type MergeRow,
   type StatementCache,
@@ -42,12 +43,12 @@ export function* exportRecords(s: StatementCache, scope: Scope): Generator<Excha
   for (const r of s
     .get(`SELECT * FROM kb_documents d WHERE ${inScopeSql('d.namespace', scope)} ORDER BY d.id`)
     .iterate(p)) {
-    yield { kind: 'document', data: toDocument(r as DocumentRow) };
+    yield { kind: 'document', data: toDocument(s, r as DocumentRow) };
   }
   for (const r of s
     .get(`SELECT * FROM kb_chunks c WHERE ${inScopeSql('c.namespace', scope)} ORDER BY c.seq`)
     .iterate(p)) {
-    yield { kind: 'chunk', data: toChunk(r as ChunkRow) };
+    yield { kind: 'chunk', data: toChunk(s, r as ChunkRow) };
   }
   for (const r of s
     .get(
@@ -132,7 +133,7 @@ export function importRecords(
                 d.contentHash,
                 d.version,
                 JSON.stringify(d.metadata),
-                d.text,
+                s.seal(d.text),
                 d.createdBy,
                 d.createdAt,
                 d.updatedAt,
@@ -176,21 +177,7 @@ export function importRecords(
 
 function insertChunk(s: StatementCache, c: KbChunk): boolean {
   if (s.get('SELECT 1 FROM kb_chunks WHERE id = ?').get(c.id)) return false;
-  s.get(`INSERT INTO kb_chunks (id, document_id, namespace, version, ordinal, text, start_offset, end_offset, names, category, recorded_at, superseded_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    c.id,
-    c.documentId,
-    c.namespace,
-    c.version,
-    c.ordinal,
-    c.text,
-    c.start,
-    c.end,
-    c.names.join('\n'),
-    JSON.stringify(c.category),
-    c.recordedAt,
-    c.supersededAt,
-  );
+  insertChunkRow(s, c);
   return true;
 }
 

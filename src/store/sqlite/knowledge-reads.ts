@@ -36,7 +36,7 @@ export function document(s: StatementCache, scope: Scope, id: string): KbDocumen
   const row = s
     .get(`SELECT * FROM kb_documents d WHERE d.id = @id AND ${inScopeSql('d.namespace', scope)}`)
     .get({ id, ...scopeParam(scope) }) as DocumentRow | undefined;
-  return row ? toDocument(row) : null;
+  return row ? toDocument(s, row) : null;
 }
 
 export function documentBySource(
@@ -50,7 +50,7 @@ export function documentBySource(
       `SELECT * FROM kb_documents d WHERE d.namespace = @namespace AND d.source = @source AND ${inScopeSql('d.namespace', scope)}`,
     )
     .get({ namespace, source, ...scopeParam(scope) }) as DocumentRow | undefined;
-  return row ? toDocument(row) : null;
+  return row ? toDocument(s, row) : null;
 }
 
 export function documents(
@@ -67,7 +67,7 @@ export function documents(
       limit: filter.limit ?? 1000,
       ...scopeParam(scope),
     }) as DocumentRow[];
-  return rows.map(toDocument);
+  return rows.map((r) => toDocument(s, r));
 }
 
 /** Source and title of documents, without their text (a hit list must not load whole books). */
@@ -95,7 +95,7 @@ export function chunks(s: StatementCache, scope: Scope, ids: readonly string[]):
       `SELECT c.* FROM kb_chunks c WHERE c.id IN (SELECT value FROM json_each(@ids)) AND ${inScopeSql('c.namespace', scope)}`,
     )
     .all({ ids: JSON.stringify(ids), ...scopeParam(scope) }) as ChunkRow[];
-  return rows.map(toChunk);
+  return rows.map((r) => toChunk(s, r));
 }
 
 /**

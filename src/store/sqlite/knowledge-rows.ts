@@ -12,12 +12,29 @@ import type {
   KbMerge,
   ValueType,
 } from '../../knowledge/types.js';
+import type { Encryptor } from '../../security/encryption.js';
 import type { SqliteDatabase } from './database.js';
 
-/** Prepared statements keyed by SQL text: scope filters make a few shapes per query, not one. */
+/** The part of the Encryptor the knowledge store uses for document and chunk text. */
+export type TextCipher = Pick<Encryptor, 'encryptText' | 'decryptText'>;
+
+/**
+ * Prepared statements keyed by SQL text (scope filters make a few shapes per query, not one),
+ * and the cipher for document and chunk text: `seal` before a text column is written, `open`
+ * after it is read. Without a cipher (or with one that has no key) both pass text through.
+ */
 export class StatementCache {
   private readonly cache = new Map<string, Statement>();
-  constructor(readonly db: SqliteDatabase) {}
+  constructor(
+    readonly db: SqliteDatabase,
+    private readonly cipher?: TextCipher,
+  ) {}
+  seal(plain: string): string {
+    return this.cipher ? this.cipher.encryptText(plain) : plain;
+  }
+  open(stored: string): string {
+    return this.cipher ? this.cipher.decryptText(stored) : stored;
+  }
   get(sql: string): Statement {
     let s = this.cache.get(sql);
     if (!s) {
@@ -62,7 +79,8 @@ export interface DocumentRow {
   updated_at: number;
 }
 
-export function toDocument(r: DocumentRow): KbDocument {
+/** `s` decrypts the stored text. */
+export function toDocument(s: StatementCache, r: DocumentRow): KbDocument {
   return {
     id: r.id,
     namespace: r.namespace,
@@ -71,7 +89,7 @@ export function toDocument(r: DocumentRow): KbDocument {
     contentHash: r.content_hash,
     version: r.version,
     metadata: JSON.parse(r.metadata) as Record<string, unknown>,
-    text: r.text,
+    text: s.open(r.text),
     createdBy: r.created_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -94,15 +112,15 @@ export interface ChunkRow {
   superseded_at: number | null;
 }
 
-/** Names are stored one per line so the FTS column indexes them as plain text. */
-export function toChunk(r: ChunkRow): KbChunk {
+/** Names are stored one per line so the FTS column indexes them as plain text; `s` decrypts the text. */
+export function toChunk(s: StatementCache, r: ChunkRow): KbChunk {
   return {
     id: r.id,
     documentId: r.document_id,
     namespace: r.namespace,
     version: r.version,
     ordinal: r.ordinal,
-    text: r.text,
+    text: s.open(r.text),
     start: r.start_offset,
     end: r.end_offset,
     names: r.names ? r.names.split('\n') : [],
@@ -307,5 +325,52 @@ export function audit(
     entry.namespace,
     entry.target,
     JSON.stringify(entry.detail ?? {}),
+  );
+}
+
+/**
+ * Inserts one chunk and indexes it. The full-text index is contentless (it keeps terms and
+ * positions, never the text) and is fed here from the plaintext, because the chunk row may hold
+ * ciphertext; the delete trigger on kb_chunks removes the index entry with the row.
+ */
+export function insertChunkRow(
+  s: StatementCache,
+  c: {
+    id: string;
+    documentId: string;
+    namespace: string;
+    version: number;
+    ordinal: number;
+    text: string;
+    start: number;
+    end: number;
+    names: readonly string[];
+    category: readonly string[];
+    recordedAt: number;
+    supersededAt: number | null;
+  },
+): void {
+  const names = c.names.join('\n');
+  const { lastInsertRowid } = s
+    .get(`INSERT INTO kb_chunks (id, document_id, namespace, version, ordinal, text, start_offset, end_offset,
+      names, category, recorded_at, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(
+      c.id,
+      c.documentId,
+      c.namespace,
+      c.version,
+      c.ordinal,
+      s.seal(c.text),
+      c.start,
+      c.end,
+      names,
+      JSON.stringify(c.category),
+      c.recordedAt,
+      c.supersededAt,
+    );
+  s.get('INSERT INTO kb_chunks_fts (rowid, names, text) VALUES (?, ?, ?)').run(
+    lastInsertRowid,
+    names,
+    c.text,
   );
 }

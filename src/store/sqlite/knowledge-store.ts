@@ -16,7 +16,7 @@ import { mergeEntities, unmerge } from './knowledge-entities.js';
 import { exportRecords, importRecords } from './knowledge-exchange.js';
 import { resolveConflict, retractFact } from './knowledge-facts.js';
 import * as reads from './knowledge-reads.js';
-import { audit, StatementCache } from './knowledge-rows.js';
+import { audit, StatementCache, type TextCipher } from './knowledge-rows.js';
 import { writeDocument, writeFact } from './knowledge-writes.js';
 
 /**
@@ -28,8 +28,13 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
   private readonly s: StatementCache;
   private readonly stats = new reads.ChunkStats();
 
-  constructor(db: SqliteDatabase) {
-    this.s = new StatementCache(db);
+  /**
+   * With an encryptor that holds a key, document text and chunk text are stored encrypted
+   * (AES-256-GCM) and the full-text index keeps only terms; reads decrypt. Plaintext rows
+   * written before a key was set stay readable.
+   */
+  constructor(db: SqliteDatabase, encryptor?: TextCipher) {
+    this.s = new StatementCache(db, encryptor);
   }
 
   async predicates() {

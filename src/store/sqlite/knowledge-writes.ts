@@ -11,7 +11,13 @@ import type {
 import type { KbConflict, KbDocument, KbFact } from '../../knowledge/types.js';
 import { resolveOrCreate, survivorOf } from './knowledge-entities.js';
 import { applyFact } from './knowledge-facts.js';
-import { audit, type DocumentRow, type StatementCache, toDocument } from './knowledge-rows.js';
+import {
+  audit,
+  type DocumentRow,
+  insertChunkRow,
+  type StatementCache,
+  toDocument,
+} from './knowledge-rows.js';
 
 /**
  * Writes one document with its chunks, entities, mentions and facts in one transaction:
@@ -55,7 +61,7 @@ export function writeDocument(
             .all(existing.id) as Array<{ id: string }>
         ).map((r) => r.id);
         return {
-          document: toDocument(existing),
+          document: toDocument(s, existing),
           created: false,
           unchanged: true,
           chunkIds,
@@ -68,7 +74,14 @@ export function writeDocument(
       const metadata = JSON.stringify(input.metadata ?? {});
       if (existing) {
         s.get(`UPDATE kb_documents SET title = ?, content_hash = ?, version = version + 1, metadata = ?, text = ?, updated_at = ?
-        WHERE id = ?`).run(input.title ?? null, prepared.contentHash, metadata, input.text, now, existing.id);
+        WHERE id = ?`).run(
+          input.title ?? null,
+          prepared.contentHash,
+          metadata,
+          s.seal(input.text),
+          now,
+          existing.id,
+        );
         s.get('UPDATE kb_chunks SET superseded_at = ? WHERE document_id = ? AND superseded_at IS NULL').run(
           now,
           existing.id,
@@ -77,6 +90,7 @@ export function writeDocument(
           `UPDATE kb_facts SET superseded_at = ?, end_reason = 'revised' WHERE document_id = ? AND superseded_at IS NULL`,
         ).run(now, existing.id);
         document = toDocument(
+          s,
           s.get('SELECT * FROM kb_documents WHERE id = ?').get(existing.id) as DocumentRow,
         );
       } else {
@@ -89,31 +103,29 @@ export function writeDocument(
           input.title ?? null,
           prepared.contentHash,
           metadata,
-          input.text,
+          s.seal(input.text),
           write.actor,
           now,
           now,
         );
-        document = toDocument(s.get('SELECT * FROM kb_documents WHERE id = ?').get(id) as DocumentRow);
+        document = toDocument(s, s.get('SELECT * FROM kb_documents WHERE id = ?').get(id) as DocumentRow);
       }
-      const insertChunk =
-        s.get(`INSERT INTO kb_chunks (id, document_id, namespace, version, ordinal, text, start_offset, end_offset,
-      names, category, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       const chunkIds = prepared.chunks.map((c) => {
         const id = hooks.newId('chk');
-        insertChunk.run(
+        insertChunkRow(s, {
           id,
-          document.id,
+          documentId: document.id,
           namespace,
-          document.version,
-          c.ordinal,
-          c.text,
-          c.start,
-          c.end,
-          c.names.join('\n'),
-          JSON.stringify(c.category),
-          now,
-        );
+          version: document.version,
+          ordinal: c.ordinal,
+          text: c.text,
+          start: c.start,
+          end: c.end,
+          names: c.names,
+          category: c.category,
+          recordedAt: now,
+          supersededAt: null,
+        });
         return id;
       });
       const entityIds = new Map<string, string>();

@@ -1,5 +1,8 @@
 import type { Mission, MissionResult, MissionStatus, MissionStore } from '../../orchestrator/types.js';
+import type { EnqueueOutcome, NewTask } from '../../queue/store-port.js';
 import type { SqliteDatabase } from './database.js';
+import { type GroupCommit, groupCommitOf } from './group-commit.js';
+import { SqliteQueueStore } from './queue-store.js';
 
 interface MissionRow {
   id: string;
@@ -28,7 +31,14 @@ function toMission(row: MissionRow): Mission {
 export class SqliteMissionStore implements MissionStore {
   private readonly s;
 
-  constructor(private readonly db: SqliteDatabase) {
+  private readonly commits: GroupCommit;
+  private readonly tasks: SqliteQueueStore;
+
+  /** `tasks`: the queue store on the same database, which writes a mission's plan (one is made if not given). */
+  constructor(
+    private readonly db: SqliteDatabase,
+    tasks: SqliteQueueStore = new SqliteQueueStore(db),
+  ) {
     this.s = {
       insert: db.prepare(`INSERT INTO missions (id, goal, template, options, status, created_at)
         VALUES (@id, @goal, @template, @options, @status, @createdAt)`),
@@ -38,10 +48,20 @@ export class SqliteMissionStore implements MissionStore {
         `UPDATE missions SET status = ?, result = ?, finished_at = ? WHERE id = ? AND status = 'running'`,
       ),
     };
+    this.tasks = tasks;
+    this.commits = groupCommitOf(db);
   }
 
   async insert(mission: Mission): Promise<void> {
     this.s.insert.run({ ...mission, options: JSON.stringify(mission.options) });
+  }
+
+  /** Group-committed with the other writes of this loop turn (see GroupCommit), in its own savepoint. */
+  insertWithTasks(mission: Mission, tasks: NewTask[], now: number): Promise<EnqueueOutcome[]> {
+    return this.commits.run(() => {
+      this.s.insert.run({ ...mission, options: JSON.stringify(mission.options) });
+      return this.tasks.insertWithin(tasks, now);
+    });
   }
 
   async delete(id: string): Promise<void> {

@@ -9,6 +9,7 @@ import type {
   SecurityStore,
 } from '../../security/store-port.js';
 import type { SqliteDatabase } from './database.js';
+import { groupCommitOf } from './group-commit.js';
 
 interface KeyRow {
   id: string;
@@ -101,24 +102,23 @@ export class SqliteSecurityStore implements SecurityStore {
     entries: ReadonlyArray<{ entry: AuditEntry; at: number }>,
     hashOf: (prevHash: string, seq: number, entry: AuditEntry, at: number) => string,
   ): Promise<AuditRecord[]> {
-    // IMMEDIATE takes the write lock before reading the chain head, so two processes cannot both
-    // chain onto the same record.
-    return this.db
-      .transaction(() => {
-        const last = this.s.lastAudit.get() as { seq: number; hash: string } | undefined;
-        let seq = last?.seq ?? 0;
-        let prevHash = last?.hash ?? '';
-        const records: AuditRecord[] = [];
-        for (const { entry, at } of entries) {
-          seq++;
-          const record: AuditRecord = { ...entry, seq, at, prevHash, hash: hashOf(prevHash, seq, entry, at) };
-          this.s.insertAudit.run(record);
-          records.push(record);
-          prevHash = record.hash;
-        }
-        return records;
-      })
-      .immediate();
+    // Group-committed with the other writes of this loop turn (see GroupCommit): its IMMEDIATE
+    // transaction takes the write lock before the chain head is read, so two processes cannot
+    // both chain onto the same record.
+    return groupCommitOf(this.db).run(() => {
+      const last = this.s.lastAudit.get() as { seq: number; hash: string } | undefined;
+      let seq = last?.seq ?? 0;
+      let prevHash = last?.hash ?? '';
+      const records: AuditRecord[] = [];
+      for (const { entry, at } of entries) {
+        seq++;
+        const record: AuditRecord = { ...entry, seq, at, prevHash, hash: hashOf(prevHash, seq, entry, at) };
+        this.s.insertAudit.run(record);
+        records.push(record);
+        prevHash = record.hash;
+      }
+      return records;
+    });
   }
 
   async listAudit(filter: AuditFilter): Promise<AuditRecord[]> {

@@ -45,14 +45,16 @@ CREATE INDEX kb_chunks_document ON kb_chunks(document_id, version, ordinal);
 CREATE INDEX kb_chunks_namespace ON kb_chunks(namespace);
 
 -- names first: a column weight of 2 in bm25() ranks passages about a term above passing mentions.
-CREATE VIRTUAL TABLE kb_chunks_fts USING fts5(names, text, content='kb_chunks', content_rowid='seq',
+-- Contentless: the index keeps terms, positions and sizes but no copy of the text, since chunk
+-- text may be stored encrypted. The store inserts each chunk's plaintext here itself (a trigger
+-- would only see the stored, possibly encrypted, column); contentless_delete=1 lets the delete
+-- trigger remove a row by rowid without the original text. The terms themselves remain
+-- readable in the index file: encryption hides passages, not the vocabulary.
+CREATE VIRTUAL TABLE kb_chunks_fts USING fts5(names, text, content='', contentless_delete=1,
   tokenize='porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE kb_chunks_vocab USING fts5vocab(kb_chunks_fts, 'row');
-CREATE TRIGGER kb_chunks_ai AFTER INSERT ON kb_chunks BEGIN
-  INSERT INTO kb_chunks_fts(rowid, names, text) VALUES (new.seq, new.names, new.text);
-END;
 CREATE TRIGGER kb_chunks_ad AFTER DELETE ON kb_chunks BEGIN
-  INSERT INTO kb_chunks_fts(kb_chunks_fts, rowid, names, text) VALUES ('delete', old.seq, old.names, old.text);
+  DELETE FROM kb_chunks_fts WHERE rowid = old.seq;
 END;
 
 CREATE TABLE kb_entities (
