@@ -3,6 +3,7 @@ import type { Envelope, Performative } from '../bus/envelope.js';
 import type { MagnaConfig } from '../core/config.js';
 import { MagnaError } from '../core/errors.js';
 import type { EventMap, EventName } from '../core/events.js';
+import type { Principal } from '../core/principal.js';
 import type { Logger } from '../observability/logger.js';
 import type { TaskSpec } from '../queue/types.js';
 import type { ArtifactStore } from './artifacts.js';
@@ -33,6 +34,11 @@ export interface SkillContext {
   /** Outputs of the tasks this one depends on, keyed by plan step key (or task id outside a plan). */
   upstream: Record<string, unknown>;
   agent: { name: string; role: string };
+  /**
+   * Who the skill acts for: the task's submitter when one was recorded (an API key, a user),
+   * else the agent itself. Services such as the knowledge base enforce access with it.
+   */
+  principal: Principal;
   config: Readonly<MagnaConfig>;
   artifacts: ArtifactStore;
   services: AgentServices;

@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../core/clock.js';
 import { MagnaError } from '../core/errors.js';
 import type { EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
+import type { Principal } from '../core/principal.js';
 import type { TaskQueue } from '../queue/task-queue.js';
 import type { Task, TaskState } from '../queue/types.js';
 import type { MissionOptions } from './plan.js';
@@ -54,7 +55,8 @@ export class MissionService {
     return this.planner.list();
   }
 
-  async create(goal: string, options: MissionOptions = {}): Promise<Mission> {
+  /** Plans and submits a mission; its tasks act for `actor` when given (the API passes the caller). */
+  async create(goal: string, options: MissionOptions = {}, actor?: Principal): Promise<Mission> {
     const plan = this.planner.plan(goal, options);
     const id = newId('mission');
     const mission: Mission = {
@@ -77,6 +79,7 @@ export class MissionService {
         dependsOn: (step.dependsOn ?? []).map(taskId),
         missionId: id,
         tags: [`${STEP_TAG}${step.key}`],
+        ...(actor ? { actor } : {}),
         ...(step.priority !== undefined ? { priority: step.priority } : {}),
         ...(step.maxAttempts !== undefined ? { maxAttempts: step.maxAttempts } : {}),
         ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),

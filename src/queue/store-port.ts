@@ -1,4 +1,5 @@
 import type { MagnaError } from '../core/errors.js';
+import type { Principal } from '../core/principal.js';
 import type { Effect, Lease, SkillLimit, Task, TaskError, TaskFilter, TaskState } from './types.js';
 
 /** A task as the store receives it: every default already applied by the TaskQueue. */
@@ -15,6 +16,7 @@ export interface NewTask {
   dependsOn: string[];
   missionId: string | null;
   parentId: string | null;
+  actor: Principal | null;
   tags: string[];
 }
 

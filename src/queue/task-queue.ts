@@ -3,6 +3,7 @@ import type { MagnaConfig } from '../core/config.js';
 import { issuesToDetails, MagnaError, toMagnaError } from '../core/errors.js';
 import type { EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
+import { type Principal, SYSTEM_ROLES } from '../core/principal.js';
 import { backoffDelay, rankOf } from './ordering.js';
 import type { SkillCatalog } from './skill-catalog.js';
 import type {
@@ -101,6 +102,7 @@ export class TaskQueue {
       dependsOn,
       missionId: spec.missionId ?? null,
       parentId: spec.parentId ?? null,
+      actor: spec.actor === undefined ? null : checkActor(spec.actor),
       tags: spec.tags ?? [],
     };
   }
@@ -323,6 +325,25 @@ export class TaskQueue {
 
 function base(task: Pick<Task, 'id' | 'skill' | 'missionId' | 'attempt'>) {
   return { taskId: task.id, skill: task.skill, missionId: task.missionId, attempt: task.attempt };
+}
+
+/** A task's actor must be a well-formed principal: it decides what the skill may read and write. */
+function checkActor(actor: Principal): Principal {
+  const valid =
+    typeof actor === 'object' &&
+    actor !== null &&
+    typeof actor.id === 'string' &&
+    actor.id.length > 0 &&
+    (SYSTEM_ROLES as readonly string[]).includes(actor.role) &&
+    (actor.namespaces === undefined ||
+      (Array.isArray(actor.namespaces) && actor.namespaces.every((n) => typeof n === 'string')));
+  if (!valid)
+    throw new MagnaError('QUEUE_INVALID_TASK', 'actor must be a principal { id, role, namespaces? }.', {
+      details: { field: 'actor' },
+    });
+  return actor.namespaces === undefined
+    ? { id: actor.id, role: actor.role }
+    : { id: actor.id, role: actor.role, namespaces: [...actor.namespaces] };
 }
 
 function checkInt(field: string, value: unknown, min: number, max: number): void {

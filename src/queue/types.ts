@@ -1,4 +1,5 @@
 /** The queue's vocabulary, shared by the TaskQueue, its store port and every adapter. */
+import type { Principal } from '../core/principal.js';
 
 export type TaskState = 'waiting' | 'queued' | 'running' | 'succeeded' | 'dead' | 'cancelled';
 export const FINISHED_STATES: readonly TaskState[] = ['succeeded', 'dead', 'cancelled'];
@@ -27,6 +28,8 @@ export interface TaskSpec {
   dependsOn?: string[];
   missionId?: string;
   parentId?: string;
+  /** Who submitted the task; its skill acts on their behalf (default: the agent itself). */
+  actor?: Principal;
   tags?: string[];
 }
 
@@ -45,6 +48,7 @@ export interface Task {
   idempotencyKey: string | null;
   missionId: string | null;
   parentId: string | null;
+  actor: Principal | null;
   tags: string[];
   dependsOn: string[];
   waitingOn: number;

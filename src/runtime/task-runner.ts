@@ -5,6 +5,7 @@ import type { MagnaConfig } from '../core/config.js';
 import { isMagnaError, MagnaError, toMagnaError } from '../core/errors.js';
 import type { EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
+import { agentPrincipal } from '../core/principal.js';
 import type { Logger } from '../observability/logger.js';
 import { stepKeyOf } from '../orchestrator/missions.js';
 import type { CompletionSpec, TaskQueue } from '../queue/task-queue.js';
@@ -105,6 +106,7 @@ async function execute(
       task: { id: task.id, attempt: task.attempt, missionId: task.missionId, skill: task.skill },
       upstream: task.dependsOn.length === 0 ? {} : await upstreamOf(deps.queue, task),
       agent: { name: agent.name, role: agent.role },
+      principal: task.actor ?? agentPrincipal(agent.name),
       config: deps.config,
       artifacts: deps.artifacts,
       services: deps.services,
@@ -122,6 +124,8 @@ async function execute(
           id,
           parentId: task.id,
           missionId: spec.missionId ?? task.missionId ?? undefined,
+          // A sub-task acts for the same submitter as its parent: no widening of access.
+          ...(task.actor ? { actor: task.actor } : {}),
         });
         return id;
       },

@@ -296,3 +296,10 @@ export function parseExpiry(text: string, now: number): number {
   }
   return at;
 }
+
+/** The plain principal recorded on work submitted through a key or token (no credential details). */
+export function actorOf(principal: AuthenticatedPrincipal): Principal {
+  return principal.namespaces === undefined
+    ? { id: principal.id, role: principal.role }
+    : { id: principal.id, role: principal.role, namespaces: [...principal.namespaces] };
+}

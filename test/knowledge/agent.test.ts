@@ -28,6 +28,7 @@ function context(upstream: Record<string, unknown> = {}): SkillContext {
     task: { id: 'task_1', attempt: 1, missionId: 'mission_1', skill: 'knowledge.ingest' },
     upstream,
     agent: { name: 'knowledge', role: 'knowledge' },
+    principal: { id: 'agent:knowledge', role: 'agent' },
     services: { knowledge: t.kb },
     progress: async (f: number) => {
       progress.push(f);

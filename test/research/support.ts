@@ -72,6 +72,7 @@ export function skillContext(options: {
     task: { id: 'task_1', attempt: 1, missionId: 'mission_1', skill: 'test' },
     upstream: options.upstream ?? {},
     agent: { name: 'research', role: 'research' },
+    principal: { id: 'agent:research', role: 'agent' },
     config,
     artifacts,
     services: {},

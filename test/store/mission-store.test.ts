@@ -32,6 +32,7 @@ function task(missionId: string, key: string, dependsOn: string[] = []): NewTask
     dependsOn,
     missionId,
     parentId: null,
+    actor: null,
     tags: [`step:${key}`],
   };
 }

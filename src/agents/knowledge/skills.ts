@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
-import { agentPrincipal, SYSTEM_PRINCIPAL } from '../../core/principal.js';
+import { SYSTEM_PRINCIPAL } from '../../core/principal.js';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import { MAINTENANCE_TASKS } from '../../knowledge/maintenance.js';
 import { defineSkill, type SkillContext } from '../sdk.js';
@@ -63,7 +63,7 @@ export const ingestSkill = defineSkill({
       documents = corpus.documents;
       skippedSources = corpus.skipped;
     }
-    const principal = agentPrincipal(ctx.agent.name);
+    const principal = ctx.principal;
     const documentIds: string[] = [];
     const stored: Array<{ documentId: string; source: string; sourceId?: string }> = [];
     const counts: Record<string, number> = {};
@@ -119,7 +119,7 @@ export const querySkill = defineSkill({
   }),
   output: z.object({ hits: z.array(z.record(z.string(), z.unknown())) }),
   async handler(input, ctx) {
-    const hits = await kbOf(ctx).search(agentPrincipal(ctx.agent.name), input.query, {
+    const hits = await kbOf(ctx).search(ctx.principal, input.query, {
       ...(input.namespaces ? { namespaces: input.namespaces } : {}),
       ...(input.limit ? { limit: input.limit } : {}),
       ...(input.mode ? { mode: input.mode } : {}),
@@ -143,7 +143,7 @@ export const answerSkill = defineSkill({
   }),
   async handler(input, ctx) {
     const result = await kbOf(ctx).answer(
-      agentPrincipal(ctx.agent.name),
+      ctx.principal,
       input.question,
       input.namespaces ? { namespaces: input.namespaces } : {},
     );
@@ -172,7 +172,9 @@ export const maintainSkill = defineSkill({
   output: z.record(z.string(), z.unknown()),
   async handler(input, ctx) {
     // Maintenance is the runtime's own job (a scheduled or on-demand task), so it runs as the system.
-    const report = await kbOf(ctx).maintain(SYSTEM_PRINCIPAL, {
+    // Scheduled maintenance (no submitter) runs as the system; a submitted one as its submitter.
+    const actor = ctx.principal.id === `agent:${ctx.agent.name}` ? SYSTEM_PRINCIPAL : ctx.principal;
+    const report = await kbOf(ctx).maintain(actor, {
       ...(input.tasks ? { tasks: input.tasks } : {}),
       ...(input.namespaces ? { namespaces: input.namespaces } : {}),
       ...(input.merge === undefined ? {} : { merge: input.merge }),

@@ -2,6 +2,7 @@ import { extname, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
 import type { Mission, MissionResult } from '../../orchestrator/types.js';
+import { actorOf } from '../../security/keys.js';
 import { requireNamespace } from '../../security/permissions.js';
 import { defineRoute } from '../route.js';
 import {
@@ -85,7 +86,7 @@ export const missionRoutes = [
     response: { status: 201, description: 'The mission, running.', schema: MissionSchema },
     handler: async ({ system, body, principal }) => {
       if (body.options?.namespace) requireNamespace(principal, body.options.namespace);
-      return summary(await system.missions.create(body.goal, body.options ?? {}));
+      return summary(await system.missions.create(body.goal, body.options ?? {}, actorOf(principal)));
     },
   }),
   defineRoute({

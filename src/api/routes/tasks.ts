@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
 import type { Task } from '../../queue/types.js';
+import { actorOf } from '../../security/keys.js';
 import { defineRoute } from '../route.js';
 import { idParam, limitParam, TaskSchema, taskState } from '../schemas.js';
 
@@ -82,9 +83,10 @@ export const taskRoutes = [
       description: 'The task (or the unfinished one with the same idempotency key).',
       schema: TaskSchema,
     },
-    handler: async ({ system, body }) => {
+    handler: async ({ system, body, principal }) => {
       const { input, ...rest } = body;
-      return system.queue.enqueue({ ...rest, input: input ?? {} });
+      // The task acts for its submitter, so a skill never reads more than the caller could.
+      return system.queue.enqueue({ ...rest, input: input ?? {}, actor: actorOf(principal) });
     },
   }),
   defineRoute({

@@ -17,8 +17,8 @@ export function prepareQueueStatements(db: SqliteDatabase): QueueStatements {
     depState: db.prepare('SELECT state FROM tasks WHERE id = ?'),
     insert:
       db.prepare(`INSERT INTO tasks (id, skill, input, state, priority, run_at, rank, max_attempts, timeout_ms,
-      idempotency_key, mission_id, parent_id, tags, waiting_on, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      idempotency_key, mission_id, parent_id, actor, tags, waiting_on, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertDep: db.prepare('INSERT OR IGNORE INTO task_deps (depends_on, task_id) VALUES (?, ?)'),
     // One ordered scan of the partial index tasks_ready; skills are filtered during the scan.
     // INDEXED BY because the planner may otherwise pick a skill index and sort every queued task

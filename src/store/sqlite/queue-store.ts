@@ -112,6 +112,7 @@ export class SqliteQueueStore implements QueueStore {
             task.idempotencyKey,
             task.missionId,
             task.parentId,
+            task.actor === null ? null : JSON.stringify(task.actor),
             JSON.stringify(task.tags),
             waitingOn,
             now,

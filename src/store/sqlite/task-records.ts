@@ -1,4 +1,5 @@
 import { MagnaError } from '../../core/errors.js';
+import type { Principal } from '../../core/principal.js';
 import type { NewTask } from '../../queue/store-port.js';
 import type { Task, TaskState } from '../../queue/types.js';
 
@@ -32,6 +33,7 @@ export function insertedTask(
     idempotencyKey: task.idempotencyKey,
     missionId: task.missionId,
     parentId: task.parentId,
+    actor: task.actor,
     tags: [...task.tags],
     // Sorted as a read gives them (json_group_array over the task_deps_task index).
     dependsOn: [...task.dependsOn].sort(),
@@ -77,6 +79,7 @@ export function rawTaskReader(columns: ReadonlyArray<{ name: string }>): (row: R
     idempotencyKey: at('idempotency_key'),
     missionId: at('mission_id'),
     parentId: at('parent_id'),
+    actor: at('actor'),
     tags: at('tags'),
     waitingOn: at('waiting_on'),
     leaseOwner: at('lease_owner'),
@@ -108,6 +111,7 @@ export function rawTaskReader(columns: ReadonlyArray<{ name: string }>): (row: R
       idempotencyKey: r[c.idempotencyKey] as string | null,
       missionId: r[c.missionId] as string | null,
       parentId: r[c.parentId] as string | null,
+      actor: r[c.actor] === null ? null : (JSON.parse(r[c.actor] as string) as Principal),
       tags: JSON.parse(r[c.tags] as string) as string[],
       dependsOn: deps ? (JSON.parse(deps) as string[]) : [],
       waitingOn: r[c.waitingOn] as number,

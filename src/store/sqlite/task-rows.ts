@@ -1,3 +1,4 @@
+import type { Principal } from '../../core/principal.js';
 import type { Task, TaskState } from '../../queue/types.js';
 
 /** The tasks table's row shape and its mapping to the Task type. */
@@ -17,6 +18,7 @@ export interface TaskRow {
   idempotency_key: string | null;
   mission_id: string | null;
   parent_id: string | null;
+  actor: string | null;
   tags: string;
   waiting_on: number;
   lease_owner: string | null;
@@ -47,6 +49,7 @@ export function rowToTask(row: TaskRow, dependsOn: string[] = []): Task {
     idempotencyKey: row.idempotency_key,
     missionId: row.mission_id,
     parentId: row.parent_id,
+    actor: row.actor === null ? null : (JSON.parse(row.actor) as Principal),
     tags: JSON.parse(row.tags) as string[],
     dependsOn: row.depends_on ? (JSON.parse(row.depends_on) as string[]) : dependsOn,
     waitingOn: row.waiting_on,

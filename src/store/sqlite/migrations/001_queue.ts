@@ -21,6 +21,8 @@ CREATE TABLE tasks (
   idempotency_key TEXT,
   mission_id TEXT,
   parent_id TEXT,
+  -- who submitted the task (JSON principal); skills act on their behalf
+  actor TEXT,
   tags TEXT NOT NULL DEFAULT '[]',
   waiting_on INTEGER NOT NULL DEFAULT 0,
   lease_owner TEXT,
