@@ -32,14 +32,8 @@ export const template = {
   description: 'Count the words of a file.',
   example: 'count words in README.md',
   matches: (goal) => /^count words in \S+/i.test(goal),
-  plan: (goal) => ({
-    template: 'wordcount',
-    steps: [
-      {
-        key: 'count',
-        skill: 'wordcount.count',
-        input: { path: goal.replace(/^count words in /i, '').trim() },
-      },
-    ],
-  }),
+  plan: (goal) => {
+    const path = goal.replace(/^count words in /i, '').trim();
+    return { template: 'wordcount', steps: [{ key: 'count', skill: 'wordcount.count', input: { path } }] };
+  },
 };
