@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import { isMagnaError, MagnaError, toMagnaError } from '../../core/errors.js';
 import type {
   ClaimRequest,
@@ -13,12 +12,10 @@ import type {
 } from '../../queue/store-port.js';
 import type { Effect, Lease, Task, TaskError, TaskFilter, TaskState } from '../../queue/types.js';
 import type { SqliteDatabase } from './database.js';
+import { type EffectFilter, QueueQueries } from './queue-queries.js';
 import { prepareQueueStatements, type QueueStatements } from './queue-statements.js';
 import { insertedTask, rawTaskReader } from './task-records.js';
-import { rowToTask, TASK_COLUMNS, type TaskRow } from './task-rows.js';
-
-/** Bounds the list() statement cache (repeated states in a filter make new texts). */
-const LIST_STATEMENTS_MAX = 64;
+import { rowToTask, type TaskRow } from './task-rows.js';
 
 /**
  * The queue on embedded SQLite. better-sqlite3 is synchronous, so each method is one short
@@ -27,11 +24,12 @@ const LIST_STATEMENTS_MAX = 64;
  */
 export class SqliteQueueStore implements QueueStore {
   private readonly s: QueueStatements;
-  private readonly listStatements = new Map<string, Statement>();
+  private readonly queries: QueueQueries;
   private readonly claimed: { read: (row: unknown[]) => Task; rank: number; seq: number };
 
   constructor(private readonly db: SqliteDatabase) {
     this.s = prepareQueueStatements(db);
+    this.queries = new QueueQueries(db);
     this.s.claim.raw(true);
     const columns = this.s.claim.columns();
     this.claimed = {
@@ -443,80 +441,15 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   async list(filter: TaskFilter): Promise<Task[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.state !== undefined) {
-      const states = Array.isArray(filter.state) ? filter.state : [filter.state];
-      where.push(`t.state IN (${states.map(() => '?').join(',')})`);
-      params.push(...states);
-    }
-    if (filter.skill !== undefined) {
-      where.push('t.skill = ?');
-      params.push(filter.skill);
-    }
-    if (filter.missionId !== undefined) {
-      where.push('t.mission_id = ?');
-      params.push(filter.missionId);
-    }
-    if (filter.tag !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM json_each(t.tags) WHERE value = ?)');
-      params.push(filter.tag);
-    }
-    if (filter.afterSeq !== undefined) {
-      where.push('t.seq > ?');
-      params.push(filter.afterSeq);
-    }
-    const sql = `SELECT ${TASK_COLUMNS} FROM tasks t ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY t.seq LIMIT ?`;
-    params.push(filter.limit ?? 100);
-    return (this.listStatement(sql).all(...params) as TaskRow[]).map((row) => rowToTask(row));
-  }
-
-  /**
-   * list() statements by SQL text: a filter combination has one text, so the set is small.
-   * Preparing on every call was ~10% of GET /tasks?limit=20's CPU (1,350 → 1,590 req/s).
-   */
-  private listStatement(sql: string): Statement {
-    let statement = this.listStatements.get(sql);
-    if (!statement) {
-      if (this.listStatements.size >= LIST_STATEMENTS_MAX) this.listStatements.clear();
-      statement = this.db.prepare(sql);
-      this.listStatements.set(sql, statement);
-    }
-    return statement;
+    return this.queries.tasks(filter);
   }
 
   async countByState() {
     return this.s.counts.all() as Array<{ skill: string; state: TaskState; count: number }>;
   }
 
-  async effects(filter: { taskId?: string; undelivered?: boolean; limit?: number }) {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.taskId !== undefined) {
-      where.push('task_id = ?');
-      params.push(filter.taskId);
-    }
-    if (filter.undelivered) where.push('delivered_at IS NULL');
-    params.push(filter.limit ?? 1000);
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM task_effects ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, key LIMIT ?`,
-      )
-      .all(...params) as Array<{
-      key: string;
-      task_id: string;
-      kind: string;
-      payload: string;
-      created_at: number;
-    }>;
-    return rows.map((r) => ({
-      key: r.key,
-      kind: r.kind,
-      payload: JSON.parse(r.payload),
-      taskId: r.task_id,
-      createdAt: r.created_at,
-    }));
+  async effects(filter: EffectFilter) {
+    return this.queries.effects(filter);
   }
 
   async markEffectsDelivered(keys: string[], now: number): Promise<void> {
