@@ -1,5 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
 import { MagnaError } from '../core/errors.js';
 import type { Encryptor } from '../security/encryption.js';
 
@@ -27,10 +27,9 @@ export class ArtifactStore {
 
   async write(scope: string, name: string, content: string | Uint8Array): Promise<string> {
     const path = this.pathOf(scope, name);
-    await mkdir(join(path, '..'), { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
     const temp = `${path}.${process.pid}.tmp`;
     await writeFile(temp, this.encryptor?.enabled ? this.encryptor.encryptBytes(toBytes(content)) : content);
-    const { rename } = await import('node:fs/promises');
     await rename(temp, path);
     return path;
   }

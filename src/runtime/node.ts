@@ -3,6 +3,7 @@ import type { AgentDefinition, SkillDefinition } from '../agents/sdk.js';
 import type { MessageBus } from '../bus/bus.js';
 import type { AgentStatus, EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
+import type { Task } from '../queue/types.js';
 import type { AgentRegistry } from './agent-registry.js';
 import { CompletionBatcher } from './group-commit.js';
 import { type RunnerDeps, type RunningTask, runTask } from './task-runner.js';
@@ -192,7 +193,7 @@ export class AgentNode {
     return { total, bySkill };
   }
 
-  private dispatch(task: import('../queue/types.js').Task): void {
+  private dispatch(task: Task): void {
     let best: HostedAgent | undefined;
     for (const agent of this.agents) {
       if (agent.draining || !agent.skills.has(task.skill)) continue;

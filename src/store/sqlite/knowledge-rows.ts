@@ -335,20 +335,7 @@ export function audit(
  */
 export function insertChunkRow(
   s: StatementCache,
-  c: {
-    id: string;
-    documentId: string;
-    namespace: string;
-    version: number;
-    ordinal: number;
-    text: string;
-    start: number;
-    end: number;
-    names: readonly string[];
-    category: readonly string[];
-    recordedAt: number;
-    supersededAt: number | null;
-  },
+  c: Omit<KbChunk, 'names' | 'category'> & { names: readonly string[]; category: readonly string[] },
 ): void {
   const names = c.names.join('\n');
   const { lastInsertRowid } = s
