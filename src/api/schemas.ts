@@ -93,6 +93,10 @@ export const MissionResultSchema = named(
         url: z.string().describe('Where to download it'),
       }),
     ),
+    warnings: z
+      .array(z.string())
+      .optional()
+      .describe('Problems that did not fail the mission, e.g. a source that could not be read'),
   }),
 );
 

@@ -11,6 +11,8 @@ export interface MissionSummary {
   status: string;
   tasks: Array<{ id: string; step: string; skill: string; state: string; attempt: number; error: unknown }>;
   artifacts: string[];
+  /** Problems that did not fail the mission (sources not collected, with their reasons). */
+  warnings: string[];
   results: Record<string, unknown>;
 }
 
@@ -52,6 +54,7 @@ export async function runMission(
       error: t.lastError,
     })),
     artifacts: results.artifacts,
+    warnings: results.warnings ?? [],
     results: Object.fromEntries(Object.entries(results.steps).map(([k, v]) => [k, v.output])),
   };
   output(opts, summary, () => describe(summary));
@@ -94,14 +97,22 @@ async function follow(
 
 function describe(summary: MissionSummary): string {
   const succeeded = summary.tasks.filter((t) => t.state === 'succeeded').length;
+  const warned =
+    summary.warnings.length > 0
+      ? ` with ${summary.warnings.length} ${summary.warnings.length === 1 ? 'warning' : 'warnings'}`
+      : '';
   const lines = [
-    `mission ${summary.missionId} ${summary.status} (${succeeded}/${summary.tasks.length} tasks succeeded)`,
+    `mission ${summary.missionId} ${summary.status}${warned} (${succeeded}/${summary.tasks.length} tasks succeeded)`,
   ];
   for (const task of summary.tasks) {
     if (task.state !== 'succeeded' && task.error) {
       const error = task.error as { code: string; message: string };
       lines.push(`  ${task.step} ${task.state}: ${error.code} ${error.message}`);
     }
+  }
+  if (summary.warnings.length > 0) {
+    lines.push('warnings:');
+    for (const warning of summary.warnings) lines.push(`  ${warning}`);
   }
   if (summary.artifacts.length > 0) {
     lines.push('results:');

@@ -144,6 +144,16 @@ export const ERROR_CODES = {
     doc: 'A backup file is damaged, truncated or from an incompatible schema.',
   },
   LLM_UNAVAILABLE: { http: 503, exit: 5, doc: 'The configured model provider cannot be reached.' },
+  RESEARCH_NO_USABLE_SOURCES: {
+    http: 422,
+    exit: 1,
+    doc: 'No source of a research mission could be read; the error lists each source with its reason.',
+  },
+  STEP_OUTPUT_EMPTY: {
+    http: 422,
+    exit: 1,
+    doc: 'A step had no content to work on where its mission needs some (e.g. a corpus with no readable source).',
+  },
 } as const satisfies Record<string, { http: number; exit: number; doc: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

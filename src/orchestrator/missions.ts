@@ -44,11 +44,27 @@ export class MissionService {
     private readonly clock: Clock = systemClock,
   ) {
     const onFinished = (data: { missionId: string | null }) => {
-      if (data.missionId) void this.refresh(data.missionId).catch(() => undefined);
+      if (data.missionId) this.track(this.refresh(data.missionId));
     };
     events.on('task:succeeded', onFinished);
     events.on('task:dead', onFinished);
     events.on('task:cancelled', onFinished);
+  }
+
+  /** Refreshes started by task events and not finished yet; close() waits for them (drain). */
+  private readonly pending = new Set<Promise<unknown>>();
+
+  private track(refresh: Promise<unknown>): void {
+    const settled = refresh.catch(() => undefined).finally(() => this.pending.delete(settled));
+    this.pending.add(settled);
+  }
+
+  /**
+   * Waits for the refreshes that task events started. A short-lived process (a CLI `tasks cancel`)
+   * calls this before closing its store, so the mission it settled is frozen before it exits.
+   */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
   get templates() {
@@ -95,6 +111,11 @@ export class MissionService {
     if (!mission)
       throw new MagnaError('NOT_FOUND', `Mission ${id} does not exist.`, { details: { missionId: id } });
     const tasks = await this.queue.list({ missionId: id, limit: 10_000 });
+    // State follows the tasks, whichever process or command settled them: a read reconciles.
+    if (mission.status === 'running' && tasks.length > 0 && tasks.every((t) => isFinished(t.state))) {
+      await this.settle(id, tasks);
+      return this.get(id);
+    }
     const byState: Partial<Record<TaskState, number>> = {};
     for (const task of tasks) byState[task.state] = (byState[task.state] ?? 0) + 1;
     const finished = (byState.succeeded ?? 0) + (byState.dead ?? 0) + (byState.cancelled ?? 0);
@@ -114,8 +135,14 @@ export class MissionService {
     };
   }
 
-  list(filter: { status?: MissionStatus; limit?: number; before?: number } = {}): Promise<Mission[]> {
-    return this.store.list(filter);
+  /** Lists missions; running ones whose tasks have all finished (in any process) are settled first. */
+  async list(filter: { status?: MissionStatus; limit?: number; before?: number } = {}): Promise<Mission[]> {
+    const missions = await this.store.list(filter);
+    let changed = false;
+    for (const mission of missions) {
+      if (mission.status === 'running' && (await this.refresh(mission.id)) !== 'running') changed = true;
+    }
+    return changed ? this.store.list(filter) : missions;
   }
 
   async cancel(id: string, reason = 'mission cancelled'): Promise<MissionView> {
@@ -151,8 +178,12 @@ export class MissionService {
     const mission = await this.store.get(id);
     if (mission?.status !== 'running') return mission?.status ?? 'failed';
     const tasks = await this.queue.list({ missionId: id, limit: 10_000 });
-    if (tasks.some((t) => t.state === 'waiting' || t.state === 'queued' || t.state === 'running'))
-      return 'running';
+    if (tasks.some((t) => !isFinished(t.state))) return 'running';
+    return this.settle(id, tasks);
+  }
+
+  /** Freezes a mission whose tasks have all finished; the one place a mission's final state is set. */
+  private async settle(id: string, tasks: Task[]): Promise<Exclude<MissionStatus, 'running'>> {
     const status: Exclude<MissionStatus, 'running'> = tasks.every((t) => t.state === 'succeeded')
       ? 'succeeded'
       : tasks.some((t) => t.state === 'dead')
@@ -168,7 +199,12 @@ export class MissionService {
   private async collectResult(id: string, known?: Task[]): Promise<MissionResult> {
     const tasks = known ?? (await this.queue.list({ missionId: id, limit: 10_000 }));
     const steps: MissionResult['steps'] = {};
+    const warnings: string[] = [];
     for (const task of tasks) {
+      const stepWarnings = (task.output as { warnings?: unknown } | null)?.warnings;
+      if (Array.isArray(stepWarnings)) {
+        for (const w of stepWarnings) if (typeof w === 'string') warnings.push(`${stepKeyOf(task)}: ${w}`);
+      }
       steps[stepKeyOf(task)] = {
         taskId: task.id,
         skill: task.skill,
@@ -177,8 +213,16 @@ export class MissionService {
         ...(task.lastError && task.state !== 'succeeded' ? { error: task.lastError } : {}),
       };
     }
-    return { steps, artifacts: await listFiles(join(this.artifacts.root, id)) };
+    return {
+      steps,
+      artifacts: await listFiles(join(this.artifacts.root, id)),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
   }
+}
+
+function isFinished(state: TaskState): boolean {
+  return state === 'succeeded' || state === 'dead' || state === 'cancelled';
 }
 
 async function listFiles(dir: string): Promise<string[]> {

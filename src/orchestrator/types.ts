@@ -27,6 +27,11 @@ export interface MissionResult {
     }
   >;
   artifacts: string[];
+  /**
+   * What went wrong without failing the mission (a source that could not be read, say), lifted
+   * from the `warnings` of each step's output, prefixed with the step.
+   */
+  warnings?: string[];
 }
 
 /** The mission table's port; the SQLite adapter is src/store/sqlite/mission-store.ts. */

@@ -33,6 +33,9 @@ const PERMANENT_CODES = new Set([
   'QUEUE_UNKNOWN_SKILL',
   'INVALID_ARGUMENT',
   'QUEUE_OUTPUT_INVALID',
+  // The sources were read and failed with their reasons; `tasks retry` runs it again on purpose.
+  'RESEARCH_NO_USABLE_SOURCES',
+  'STEP_OUTPUT_EMPTY',
 ]);
 
 /**

@@ -170,6 +170,8 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     },
     async close() {
       for (const close of closers.reverse()) await close();
+      // Mission refreshes started by this process's settlements finish before the store closes.
+      await missions.drain();
       db.close();
     },
   };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
 import { analyzeCorpus } from '../../research/analyze/index.js';
 import { defineSkill } from '../sdk.js';
-import { readCorpus } from './files.js';
+import { readCorpus, requireReadable } from './files.js';
 import { fromUpstream } from './upstream.js';
 
 /** `research.analyze`: text and table analysis of the corpus; writes `analysis.json`. */
@@ -28,6 +28,7 @@ export const analyzeSkill = defineSkill({
         'research.analyze needs a corpusPath (input or upstream collect step).',
       );
     const corpus = await readCorpus(corpusPath);
+    requireReadable(corpus, corpusPath, 'research.analyze');
     const analysis = analyzeCorpus(corpus);
     const analysisPath = await ctx.writeArtifact('analysis.json', `${JSON.stringify(analysis, null, 2)}\n`);
     ctx.logger.info(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
 import { collect } from '../../research/collect/index.js';
-import type { CollectLimits } from '../../research/types.js';
+import type { CollectLimits, Corpus } from '../../research/types.js';
 import { defineSkill } from '../sdk.js';
 
 /** `research.collect`: crawls URLs and reads local paths; writes the corpus as `corpus.json`. */
@@ -31,7 +31,21 @@ export const collectOutput = z.object({
   failed: z.number().int(),
   skipped: z.number().int(),
   durationMs: z.number(),
+  /** Each source that could not be read, with its reason (the first 50; `failed` counts them all). */
+  failures: z.array(z.object({ source: z.string(), reason: z.string() })).optional(),
+  /** One line per failed source; a mission lifts these into its summary as warnings. */
+  warnings: z.array(z.string()).optional(),
 });
+
+/** Failures listed in a step's output and error; a crawl can fail thousands of links. */
+const LISTED_FAILURES = 50;
+
+function failuresOf(corpus: Corpus): Array<{ source: string; reason: string }> {
+  return corpus.sources
+    .filter((s) => s.status === 'failed')
+    .slice(0, LISTED_FAILURES)
+    .map((s) => ({ source: s.path ?? s.url, reason: s.reason ?? s.failure ?? 'no reason recorded' }));
+}
 
 export const collectSkill = defineSkill({
   name: 'research.collect',
@@ -73,6 +87,16 @@ export const collectSkill = defineSkill({
     });
     const corpusPath = await ctx.writeArtifact('corpus.json', `${JSON.stringify(corpus, null, 2)}\n`);
     ctx.logger.info({ ...corpus.stats, corpusPath }, 'research: collection finished');
+    const failures = failuresOf(corpus);
+    if (corpus.stats.collected === 0) {
+      // Nothing readable: the later steps would only dress up an empty report as a success.
+      const listed = failures.map((f) => `${f.source}: ${f.reason}`).join('; ');
+      throw new MagnaError(
+        'RESEARCH_NO_USABLE_SOURCES',
+        `None of the ${input.sources.length} sources could be read${listed ? `: ${listed}` : ''}.`,
+        { details: { sources: failures, corpusPath } },
+      );
+    }
     return {
       topic: corpus.topic,
       corpusPath,
@@ -80,6 +104,17 @@ export const collectSkill = defineSkill({
       failed: corpus.stats.failed,
       skipped: corpus.stats.skipped,
       durationMs: corpus.stats.durationMs,
+      ...(failures.length > 0
+        ? {
+            failures,
+            warnings: [
+              ...failures.map((f) => `source not collected: ${f.source}: ${f.reason}`),
+              ...(corpus.stats.failed > failures.length
+                ? [`${corpus.stats.failed - failures.length} more sources not collected (see corpus.json)`]
+                : []),
+            ],
+          }
+        : {}),
     };
   },
 });

@@ -43,3 +43,16 @@ export async function readAnalysis(path: string): Promise<Analysis> {
   }
   return value as Analysis;
 }
+
+/**
+ * A corpus with no readable source gives an analysis and a report with nothing in them; the step
+ * that would write them fails instead, so the mission cannot claim a success it did not have.
+ */
+export function requireReadable(corpus: Corpus, path: string, step: string): void {
+  if (corpus.sources.some((s) => s.status === 'ok' && s.text.trim() !== '')) return;
+  throw new MagnaError(
+    'STEP_OUTPUT_EMPTY',
+    `${step} has nothing to work on: the corpus ${path} holds no readable source (${corpus.sources.length} listed, none read).`,
+    { details: { path, sources: corpus.sources.length } },
+  );
+}

@@ -4,7 +4,7 @@ import { createChatProvider } from '../../llm/index.js';
 import { buildReport } from '../../research/report/index.js';
 import type { ReportKnowledge } from '../../research/report/layout.js';
 import { defineSkill } from '../sdk.js';
-import { readAnalysis, readCorpus } from './files.js';
+import { readAnalysis, readCorpus, requireReadable } from './files.js';
 import { fromUpstream } from './upstream.js';
 
 /** The knowledge step's output, when the mission stored the sources in the knowledge base. */
@@ -53,6 +53,7 @@ export const reportSkill = defineSkill({
       );
     }
     const [corpus, analysis] = await Promise.all([readCorpus(corpusPath), readAnalysis(analysisPath)]);
+    requireReadable(corpus, corpusPath, 'research.report');
     const knowledge = knowledgeOf(ctx.upstream);
     const report = await buildReport(corpus, analysis, {
       ...(knowledge ? { knowledge } : {}),

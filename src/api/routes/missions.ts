@@ -145,6 +145,7 @@ export const missionRoutes = [
             url: `/missions/${encodeURIComponent(params.id)}/artifacts/${name.split('/').map(encodeURIComponent).join('/')}`,
           };
         }),
+        ...(result.warnings ? { warnings: result.warnings } : {}),
       };
     },
   }),
