@@ -4,13 +4,15 @@ import { MagnaError } from '../core/errors.js';
 import type { EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { addressToSubject, checkRoutable, topicPattern } from './addresses.js';
-import { DurableMessages } from './durable.js';
-import { type Envelope, parseEnvelope } from './envelope.js';
-import type { DeadLetter, DeadLetterReason, MessageStore } from './message-store.js';
+import { DEFAULT_DURABLE_LEASE_MS, DurableMessages } from './durable.js';
+import { checkJsonBody, type Envelope, parseEnvelope } from './envelope.js';
+import { HostedAgents } from './hosted.js';
+import type { DeadLetter, DeadLetterReason, MessageStore, StoredMessage } from './message-store.js';
 import { createMessaging, type MessagingOptions } from './messaging.js';
 import { type MessageHandler, Receiver, type ReceiverHost } from './receiver.js';
 import { RecentRing } from './recent.js';
 import { failureBody, makeReply, Reply } from './reply.js';
+import { MAX_TIMEOUT_MS, PendingRequests } from './requests.js';
 import type { Transport, TransportSubscription } from './transport.js';
 import { WriteChain } from './write-chain.js';
 
@@ -23,6 +25,11 @@ export interface MessageBusOptions {
   requestTimeoutMs?: number;
   /** Envelopes kept for recent() (default 1000). */
   recentSize?: number;
+  /**
+   * Lease on the durable messages this bus holds (default 30 s), renewed every third of it; when
+   * a process dies, another host of the role takes its messages over once the lease runs out.
+   */
+  durableLeaseMs?: number;
   /** Errors no caller can receive (a failed ack, a handler that threw on an inform). */
   onError?: (error: unknown, context: string) => void;
 }
@@ -48,21 +55,14 @@ export interface BusSubscription {
   unsubscribe(): void;
 }
 
-interface PendingRequest {
-  resolve(reply: Envelope): void;
-  reject(error: MagnaError): void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 /** Shared so that the non-durable send path allocates no promise. */
 const RESOLVED: Promise<void> = Promise.resolve();
 const SUBJECT_CACHE_LIMIT = 10_000;
-/** setTimeout fires at once past 2^31 - 1 ms; longer waits are refused rather than misfired. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /**
- * The message bus: direct messages to an agent's priority mailbox (`agent:<name>`), one agent of a
- * role (`role:<role>`, least-loaded first), publish/subscribe on topics with NATS wildcards,
+ * The message bus: direct messages to an agent's priority mailbox (`agent:<name>`, once even when
+ * the agent runs in several processes), one agent of a role (`role:<role>`, a queue group: round
+ * robin in process, random on NATS), publish/subscribe on topics with NATS wildcards,
  * request/reply with a timeout, expiry, dead letters and opt-in durable messages.
  *
  * Two entry points: `send(envelope)` trusts a typed in-process caller and runs no schema check
@@ -84,8 +84,8 @@ export class MessageBus {
   private readonly ring: RecentRing;
   private readonly inbox: string;
   private readonly inboxSubscription: TransportSubscription;
-  private readonly pending = new Map<string, PendingRequest>();
-  private readonly agents = new Map<string, Receiver>();
+  private readonly pending = new PendingRequests();
+  private readonly agents = new HostedAgents();
   private readonly receivers = new Set<Receiver>();
   private readonly subjects = new Map<string, string>();
   private readonly writes: WriteChain;
@@ -107,8 +107,13 @@ export class MessageBus {
     this.inbox = `_inbox.${this.id}`;
     this.inboxSubscription = this.transport.subscribe(this.inbox, (reply) => this.onReply(reply));
     this.writes = new WriteChain(this.onError);
-    this.durable = new DurableMessages(this.store, this.writes, this.clock, (envelope, reason, error) =>
-      this.deadLetter(envelope, reason, error),
+    this.durable = new DurableMessages(
+      this.store,
+      this.writes,
+      this.clock,
+      (envelope, reason, error) => this.deadLetter(envelope, reason, error),
+      this.id,
+      options.durableLeaseMs ?? DEFAULT_DURABLE_LEASE_MS,
     );
     this.host = {
       now: () => this.clock.now(),
@@ -129,6 +134,11 @@ export class MessageBus {
    */
   send(envelope: Envelope): Promise<void> {
     if (this.closed) return Promise.reject(closedError());
+    try {
+      checkJsonBody(envelope.body);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (envelope.durable === true) return this.sendDurable(envelope, undefined);
     this.route(envelope, undefined);
     return RESOLVED;
@@ -158,22 +168,16 @@ export class MessageBus {
         ),
       );
     }
-    return new Promise<Envelope>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(envelope.id);
-        reject(
-          new MagnaError('BUS_TIMEOUT', `No reply from ${envelope.receiver} within ${timeoutMs} ms.`, {
-            details: { messageId: envelope.id, timeoutMs },
-          }),
-        );
-      }, timeoutMs);
-      this.pending.set(envelope.id, { resolve, reject, timer });
-      if (envelope.durable === true)
-        this.sendDurable(envelope, this.inbox).catch((error: unknown) =>
-          this.failPending(envelope.id, error),
-        );
-      else this.route(envelope, this.inbox);
-    });
+    try {
+      checkJsonBody(envelope.body);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const reply = this.pending.wait(envelope, timeoutMs);
+    if (envelope.durable === true)
+      this.sendDurable(envelope, this.inbox).catch((error: unknown) => this.pending.fail(envelope.id, error));
+    else this.route(envelope, this.inbox);
+    return reply;
   }
 
   registerAgent(
@@ -188,11 +192,16 @@ export class MessageBus {
     if (this.agents.has(name))
       throw new MagnaError('CONFLICT', `Agent ${name} is already registered on this bus.`);
     const receiver = this.addReceiver(name, handler, options.concurrency ?? 1);
-    this.agents.set(name, receiver);
+    this.agents.add(name, role, receiver);
     const transport = this.transport;
+    // Both are queue groups: an agent (or role) hosted by several processes gets each message once.
     receiver.subscriptions.push(
-      transport.subscribe(`agent.${name}`, receiver.enqueue),
-      transport.subscribe(`role.${role}`, receiver.enqueue, { queue: `role.${role}`, load: receiver.load }),
+      transport.subscribe(`agent.${name}`, receiver.enqueue, { queue: `agent.${name}` }),
+      transport.subscribe(`role.${role}`, receiver.enqueue, { queue: `role.${role}` }),
+    );
+    this.durable.startLeases(
+      () => this.agents.addresses(),
+      (stored) => this.takeOver(stored),
     );
     // Never rejects: a store failure here is reported, and the agent still gets live messages.
     const ready = this.durable.reload([`agent:${name}`, `role:${role}`]).then(
@@ -215,7 +224,7 @@ export class MessageBus {
       running: () => receiver.inflight,
       subscribe: (pattern) => this.subscribeReceiver(receiver, pattern),
       unregister: () => {
-        if (this.agents.get(name) === receiver) this.agents.delete(name);
+        this.agents.remove(name, role, receiver);
         this.removeReceiver(receiver);
       },
     };
@@ -234,7 +243,7 @@ export class MessageBus {
       this.transport.subscribe(
         subject,
         receiver.enqueue,
-        options.queue === undefined ? {} : { queue: options.queue, load: receiver.load },
+        options.queue === undefined ? {} : { queue: options.queue },
       ),
     );
     return { pattern: subject, unsubscribe: () => this.removeReceiver(receiver) };
@@ -269,15 +278,12 @@ export class MessageBus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.durable.stopLeases();
     this.inboxSubscription.unsubscribe();
     for (const receiver of this.receivers) receiver.close();
     this.receivers.clear();
     this.agents.clear();
-    for (const [id, request] of this.pending) {
-      clearTimeout(request.timer);
-      request.reject(closedError());
-      this.pending.delete(id);
-    }
+    this.pending.failAll(closedError());
     await this.writes.idle();
   }
 
@@ -294,11 +300,13 @@ export class MessageBus {
       subject = addressToSubject(receiver);
       this.subjects.set(receiver, subject);
     }
-    if (!this.transport.publish(subject, envelope, replyTo)) {
+    // Only an in-process transport can know that nobody listens; a stored durable message waits.
+    if (this.transport.interest(subject) === 'none') {
       if (envelope.durable !== true)
         this.deadLetter(envelope, 'BUS_NO_RECEIVER', `Nothing can receive ${receiver}.`);
       return false;
     }
+    this.transport.publish(subject, envelope, replyTo);
     this.delivered(envelope);
     return true;
   }
@@ -356,25 +364,21 @@ export class MessageBus {
         : makeReply(envelope, receiver.name, 'inform', value, now);
     if (replyTo === undefined) {
       this.route(reply, undefined);
-    } else if (!this.transport.publish(replyTo, reply, undefined)) {
+    } else if (this.transport.interest(replyTo) === 'none') {
       this.deadLetter(reply, 'BUS_NO_RECEIVER', 'The requester is gone.');
+    } else {
+      this.transport.publish(replyTo, reply, undefined);
     }
   }
 
   private onReply(reply: Envelope): void {
-    const id = reply.inReplyTo;
-    const request = id === undefined ? undefined : this.pending.get(id);
-    if (request === undefined || id === undefined) {
+    if (!this.pending.answer(reply)) {
       this.deadLetter(
         reply,
         'BUS_NO_RECEIVER',
         'No request waits for this reply any more (timed out or already answered).',
       );
-      return;
     }
-    this.pending.delete(id);
-    clearTimeout(request.timer);
-    request.resolve(reply);
   }
 
   private deadLetter(envelope: Envelope, reason: DeadLetterReason, error: string): void {
@@ -384,22 +388,22 @@ export class MessageBus {
       `recording dead letter ${envelope.id}`,
     );
     this.events.emit('bus:dead-letter', { messageId: envelope.id, receiver: envelope.receiver, reason });
-    this.failPending(
+    this.pending.fail(
       envelope.id,
       new MagnaError(reason, error, { details: { messageId: envelope.id, receiver: envelope.receiver } }),
     );
   }
 
-  private failPending(id: string, error: unknown): void {
-    const request = this.pending.get(id);
-    if (request === undefined) return;
-    this.pending.delete(id);
-    clearTimeout(request.timer);
-    request.reject(
-      error instanceof MagnaError
-        ? error
-        : new MagnaError('UNAVAILABLE', String((error as Error)?.message ?? error), { cause: error }),
-    );
+  /** Durable messages claimed from a holder whose lease ran out go to a local receiver of theirs. */
+  private takeOver(stored: StoredMessage[]): void {
+    for (const { envelope } of stored) {
+      const receiver = this.agents.receiverFor(envelope);
+      if (this.closed || receiver === undefined) this.durable.forget(envelope.id);
+      else {
+        receiver.put(envelope, undefined);
+        this.delivered(envelope);
+      }
+    }
   }
 
   private subscribeReceiver(receiver: Receiver, pattern: string): BusSubscription {

@@ -11,8 +11,13 @@ import type { WriteChain } from './write-chain.js';
 
 /** A durable message whose handler failed this many times is dead-lettered (BUS_HANDLER_FAILED). */
 export const MAX_DURABLE_DELIVERIES = 5;
-/** Durable messages loaded for one receiver when it registers. */
+/** Durable messages loaded for one receiver when it registers, or in one lease sweep. */
 const RELOAD_LIMIT = 10_000;
+/**
+ * Default lease on a durable message a process holds. It is renewed every third of it, so a
+ * process that dies leaves its messages to another host of the role after at most this long.
+ */
+export const DEFAULT_DURABLE_LEASE_MS = 15_000;
 
 /**
  * The bus's bookkeeping of durable messages: stored before delivery, acknowledged after the
@@ -33,12 +38,51 @@ export class DurableMessages {
   private saved: Promise<void> = Promise.resolve();
   private acking: string[] = [];
 
+  private timer: ReturnType<typeof setInterval> | undefined;
+
   constructor(
     private readonly store: MessageStore,
     private readonly writes: WriteChain,
     private readonly clock: Clock,
     private readonly deadLetter: (envelope: Envelope, reason: DeadLetterReason, error: string) => void,
+    /** This bus's id: the owner written on the messages it holds. */
+    private readonly owner: string,
+    private readonly leaseMs: number,
   ) {}
+
+  /**
+   * Every third of the lease: renews the leases of the messages this bus holds (taking over those
+   * that arrived live), then claims messages whose owner stopped renewing and hands them to
+   * `deliver`. The timer is unref'd: it never keeps a process alive.
+   */
+  startLeases(addresses: () => string[], deliver: (stored: StoredMessage[]) => void): void {
+    if (this.timer !== undefined) return;
+    this.timer = setInterval(
+      () => {
+        const held = [...this.held.keys()];
+        this.writes.fire(async () => {
+          const now = this.clock.now();
+          await this.store.renew(this.owner, held, now, this.leaseMs);
+          const wanted = addresses();
+          if (wanted.length > 0) deliver(await this.claim(wanted, false));
+        }, 'renewing durable message leases');
+      },
+      Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
+    this.timer.unref();
+  }
+
+  /** Stops renewing and gives the leases of unacknowledged messages up, so a restart gets them at once. */
+  stopLeases(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    const held = [...this.held.keys()];
+    if (held.length > 0)
+      this.writes.fire(
+        () => this.store.release(held, this.clock.now(), 0),
+        'releasing durable message leases',
+      );
+  }
 
   /** Stores the message (in this tick's batch); resolves once it is committed. */
   save(envelope: Envelope): Promise<void> {
@@ -48,16 +92,30 @@ export class DurableMessages {
       this.saved = this.writes.run(() => {
         const batch = this.saving;
         this.saving = [];
-        return this.store.save(batch, this.clock.now());
+        return this.store.save(batch, this.clock.now(), this.leaseMs);
       });
     }
     return this.saved;
   }
 
-  /** Stored messages for these addresses that this bus does not hold yet, marked as held. */
+  /**
+   * Stored messages for these addresses whose lease ran out (none holds them, or their holder
+   * died), claimed for this bus and marked as held.
+   */
   async reload(addresses: string[]): Promise<StoredMessage[]> {
     await this.writes.idle();
-    const stored = await this.store.pending(addresses, RELOAD_LIMIT);
+    return this.claim(addresses, true);
+  }
+
+  private async claim(addresses: string[], unowned: boolean): Promise<StoredMessage[]> {
+    const stored = await this.store.claim({
+      receivers: addresses,
+      owner: this.owner,
+      now: this.clock.now(),
+      leaseMs: this.leaseMs,
+      limit: RELOAD_LIMIT,
+      unowned,
+    });
     const fresh = stored.filter((m) => !this.held.has(m.envelope.id));
     for (const m of fresh) {
       this.held.set(m.envelope.id, m.deliveries);
@@ -103,8 +161,12 @@ export class DurableMessages {
         'BUS_HANDLER_FAILED',
         `The handler failed ${deliveries} times: ${failureBody(value).message}`,
       );
-    } else if (!reloaded) {
-      this.countDelivery(id);
+    } else {
+      if (!reloaded) this.countDelivery(id);
+      this.writes.fire(
+        () => this.store.release([id], this.clock.now(), this.leaseMs),
+        `releasing durable message ${id}`,
+      );
     }
     // Otherwise it stays stored, unacknowledged, and is redelivered when the receiver next
     // registers (a restart): retrying at once in process would spin on a poison message.

@@ -22,6 +22,20 @@ export interface NewDeadLetter {
   at: number;
 }
 
+export interface ClaimOptions {
+  receivers: readonly string[];
+  owner: string;
+  now: number;
+  leaseMs: number;
+  limit: number;
+  /**
+   * Also take messages no process has taken over yet, whatever their lease: a receiver that
+   * registers gets what was stored while nobody listened. Lease sweeps leave them alone, since
+   * their live copy may be on its way to another process.
+   */
+  unowned: boolean;
+}
+
 /** A durable message not yet acknowledged. */
 export interface StoredMessage {
   envelope: Envelope;
@@ -38,11 +52,28 @@ export interface MessageStore {
   /**
    * Stores durable messages in one transaction (the bus batches those sent in the same tick);
    * saving an id twice keeps the first. A body JSON cannot hold fails the whole batch with
-   * BUS_INVALID_ENVELOPE before anything is written.
+   * BUS_INVALID_ENVELOPE before anything is written. Each starts with a lease of `leaseMs` and
+   * no owner: the time its live copy has to reach a receiver, which then takes it over (renew).
    */
-  save(envelopes: readonly Envelope[], now: number): Promise<void>;
-  /** Unacknowledged messages addressed to any of `receivers` (e.g. `agent:x`, `role:r`), oldest first. */
-  pending(receivers: readonly string[], limit: number): Promise<StoredMessage[]>;
+  save(envelopes: readonly Envelope[], now: number, leaseMs: number): Promise<void>;
+  /**
+   * Takes over unacknowledged messages addressed to any of `receivers` (e.g. `agent:x`,
+   * `role:r`) whose lease has run out, oldest first: sets `owner` and a lease of `leaseMs`, in one
+   * statement, so that of several processes hosting a role only one loads each message. A
+   * network adapter times leases on the database's clock and may ignore `now`.
+   */
+  claim(options: ClaimOptions): Promise<StoredMessage[]>;
+  /**
+   * Gives leases up: no owner, free for sweeps after `delayMs` (0: a bus closing with messages
+   * unacknowledged; a failed handler's lease time, so a retry elsewhere does not spin), and for a
+   * registering receiver at once.
+   */
+  release(messageIds: readonly string[], now: number, delayMs: number): Promise<void>;
+  /**
+   * Extends the leases of messages `owner` holds (or has just received live) to `leaseMs` from
+   * now, taking them over; acknowledged ids are ignored.
+   */
+  renew(owner: string, messageIds: readonly string[], now: number, leaseMs: number): Promise<void>;
   /** Counts a delivery attempt and returns the new count. */
   markDelivery(messageId: string, now: number): Promise<number>;
   /** Acknowledges (deletes) durable messages in one transaction; unknown ids are ignored. */

@@ -70,9 +70,6 @@ export class Receiver {
     }
   }
 
-  /** Queued plus running messages: the queue-group transport gives role messages to the least loaded. */
-  readonly load = (): number => this.mailbox.size + this.inflight;
-
   close(): void {
     this.closed = true;
     for (const sub of this.subscriptions) sub.unsubscribe();

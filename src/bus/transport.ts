@@ -9,34 +9,40 @@ import type { Envelope } from './envelope.js';
  * - Subscriptions sharing a `queue` name form a queue group: each message goes to one member.
  * - Request/reply is built by the bus from publish + a reply subject (`replyTo`), as NATS does.
  *
- * The transport never validates or copies envelopes: the bus validates at its boundary, and a
- * networked adapter encodes/decodes (and re-validates with parseEnvelope) on its own edge.
+ * The bus checks envelopes (and that bodies are JSON) before they reach a transport; a networked
+ * adapter encodes/decodes and re-validates with parseEnvelope on its own edge. The in-process
+ * transport hands the same object to its subscribers, so handlers treat bodies as read-only.
  */
 export interface Transport {
   /** A name for logs and test titles ("memory", "nats"). */
   readonly name: string;
   /**
-   * Hands the envelope to every matching subscription (one member per queue group). Returns false
-   * only when the transport knows that nothing matched; a broker that cannot know returns true.
+   * Hands the envelope to every matching subscription (one member per queue group). It promises
+   * nothing about who received it: a broker cannot know. After close, messages are dropped.
    * In-process transports may call handlers synchronously; handlers must not throw.
    */
-  publish(subject: string, envelope: Envelope, replyTo?: string): boolean;
+  publish(subject: string, envelope: Envelope, replyTo?: string): void;
+  /**
+   * Whether anything can receive `subject` now: `none` only when the transport knows it (the
+   * in-process transport sees every subscriber); a broker answers `unknown`.
+   */
+  interest(subject: string): Interest;
   subscribe(pattern: string, handler: TransportHandler, options?: SubscribeOptions): TransportSubscription;
-  /** Stops every subscription; publish after close returns false. */
+  /** Stops every subscription; later publishes are dropped. */
   close(): Promise<void>;
 }
+
+export type Interest = 'some' | 'none' | 'unknown';
 
 export type TransportHandler = (envelope: Envelope, replyTo: string | undefined) => void;
 
 export interface SubscribeOptions {
-  /** Queue group: each message goes to one member of the group. */
-  queue?: string;
   /**
-   * How busy this member is now (queued + running messages). An in-process transport gives a
-   * queue group's message to the least-loaded member, round robin among equals; a broker may
-   * ignore it (NATS picks a member at random).
+   * Queue group: each message goes to one member of the group. Members are served round robin
+   * in process and at random by NATS; neither knows how busy a member is, so a busy receiver
+   * simply queues what it gets (its mailbox is priority-ordered).
    */
-  load?: () => number;
+  queue?: string;
 }
 
 export interface TransportSubscription {

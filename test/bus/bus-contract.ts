@@ -19,6 +19,17 @@ import { envelope, gate, type TransportFactory, tick, waitFor } from './helpers.
  * The bus's behaviour over a transport: every Transport adapter runs this same suite, so the
  * embedded (memory) and distributed (NATS) modes keep the same semantics.
  */
+/**
+ * A broker applies a subscription asynchronously; a request round trip to the agent proves both
+ * processes' subscriptions have reached it (in process it is immediate).
+ */
+async function settleSubscriptions(bus: MessageBus, agent: string): Promise<void> {
+  for (let i = 0; i < 2; i++)
+    await bus.request(envelope({ receiver: `agent:${agent}`, performative: 'query', body: 'ping' }), {
+      timeoutMs: 5000,
+    });
+}
+
 export function busContract(factory: TransportFactory): void {
   describe(`bus contract: ${factory.name}`, () => {
     const cleanups: Array<() => Promise<void> | void> = [];
@@ -26,7 +37,9 @@ export function busContract(factory: TransportFactory): void {
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     });
 
-    async function setup(options: { store?: MessageStore; clock?: Clock; transport?: Transport } = {}) {
+    async function setup(
+      options: { store?: MessageStore; clock?: Clock; transport?: Transport; durableLeaseMs?: number } = {},
+    ) {
       const transport = options.transport ?? (await factory.create());
       const events = new EventHub();
       const deadLetterEvents: Array<EventMap['bus:dead-letter']> = [];
@@ -36,6 +49,7 @@ export function busContract(factory: TransportFactory): void {
         store: options.store ?? new MemoryMessageStore(),
         events,
         ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.durableLeaseMs ? { durableLeaseMs: options.durableLeaseMs } : {}),
         onError: () => {},
       });
       cleanups.push(async () => {
@@ -167,6 +181,116 @@ export function busContract(factory: TransportFactory): void {
       await tick();
       expect([...(got.w1 ?? []), ...(got.w2 ?? [])].sort()).toEqual(sent.map((m) => m.id).sort());
       expect(got.other).toEqual([]);
+    });
+
+    /** Two buses on transports that reach each other: two processes of one cluster. */
+    async function twoProcesses(options: { store?: MessageStore; durableLeaseMs?: number } = {}) {
+      const [t1, t2] = await factory.pair();
+      cleanups.push(async () => {
+        await t1.close();
+        await t2.close();
+      });
+      const store = options.store ?? new MemoryMessageStore();
+      const lease = options.durableLeaseMs === undefined ? {} : { durableLeaseMs: options.durableLeaseMs };
+      const one = await setup({ transport: t1, store, ...lease });
+      const two = await setup({ transport: t2, store, ...lease });
+      return [one.bus, two.bus] as const;
+    }
+
+    it('gives each direct message once when the same agent runs in two processes', async () => {
+      const [bus1, bus2] = await twoProcesses();
+      const got: Record<string, string[]> = { one: [], two: [] };
+      const a1 = bus1.registerAgent('twin', 'pair', (e) => {
+        if (e.performative === 'inform') got.one?.push(e.id);
+      });
+      const a2 = bus2.registerAgent('twin', 'pair', (e) => {
+        if (e.performative === 'inform') got.two?.push(e.id);
+      });
+      await Promise.all([a1.ready, a2.ready]);
+      await settleSubscriptions(bus1, 'twin');
+      const sent = Array.from({ length: 40 }, () => envelope({ receiver: 'agent:twin' }));
+      for (const m of sent) await bus1.send(m);
+      const total = () => (got.one?.length ?? 0) + (got.two?.length ?? 0);
+      await waitFor(() => total() >= 40, 'all delivered');
+      await new Promise((resolve) => setTimeout(resolve, 50)); // room for a duplicate to show
+      expect([...(got.one ?? []), ...(got.two ?? [])].sort()).toEqual(sent.map((m) => m.id).sort());
+    });
+
+    it('loads each stored durable message in one process when two host its role', async () => {
+      const [bus1, bus2] = await twoProcesses();
+      const sent = Array.from({ length: 10 }, () => envelope({ receiver: 'role:late', durable: true }));
+      for (const m of sent) await bus1.send(m);
+      const got: string[] = [];
+      const handler = (e: Envelope) => {
+        got.push(e.id);
+      };
+      const a1 = bus1.registerAgent('late1', 'late', handler);
+      const a2 = bus2.registerAgent('late2', 'late', handler);
+      await Promise.all([a1.ready, a2.ready]);
+      await waitFor(() => got.length >= 10, 'stored messages delivered');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect([...got].sort()).toEqual(sent.map((m) => m.id).sort());
+    });
+
+    it('hands a durable message to another process once its holder stops renewing the lease', async () => {
+      const shared = new MemoryMessageStore();
+      let crashed = false;
+      const renewed = new Set<string>();
+      // The first process's store: once it has "crashed", its lease renewals never arrive.
+      const dying: MessageStore = Object.assign(Object.create(shared) as MessageStore, {
+        renew: (...args: Parameters<MessageStore['renew']>) => {
+          if (crashed) return Promise.resolve();
+          for (const id of args[1]) renewed.add(id);
+          return shared.renew(...args);
+        },
+        release: (...args: Parameters<MessageStore['release']>) =>
+          crashed ? Promise.resolve() : shared.release(...args),
+      });
+      const [t1, t2] = await factory.pair();
+      cleanups.push(async () => {
+        await t1.close();
+        await t2.close();
+      });
+      const one = await setup({ transport: t1, store: dying, durableLeaseMs: 60 });
+      const hang = gate();
+      const firstGot: string[] = [];
+      await one.bus.registerAgent('holder', 'keeper', async (e) => {
+        firstGot.push(e.id);
+        await hang.promise;
+      }).ready;
+      const m = envelope({ receiver: 'role:keeper', durable: true });
+      await one.bus.send(m);
+      await waitFor(() => firstGot.length === 1, 'first process got it');
+      // Crash only once it owns the message, so the heir must wait for the lease to run out.
+      await waitFor(() => renewed.has(m.id), 'first process took the lease over');
+      crashed = true;
+      const two = await setup({ transport: t2, store: shared, durableLeaseMs: 60 });
+      const secondGot: string[] = [];
+      await two.bus.registerAgent('heir', 'keeper', (e) => {
+        secondGot.push(e.id);
+      }).ready;
+      await waitFor(() => secondGot.length === 1, 'taken over after the lease ran out');
+      expect(secondGot).toEqual([m.id]);
+      hang.open();
+    });
+
+    it('refuses a body that is not JSON with BUS_INVALID_ENVELOPE naming the field', async () => {
+      const { bus } = await setup();
+      bus.registerAgent('strict', 'json', () => null);
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      for (const body of [{ when: new Date(0) }, { n: Number.NaN }, [1, () => 2], cyclic, { big: 1n }]) {
+        const error = await bus.send(envelope({ receiver: 'agent:strict', body })).catch((e: unknown) => e);
+        expect(isMagnaError(error, 'BUS_INVALID_ENVELOPE')).toBe(true);
+        expect((error as MagnaError).message).toContain('body');
+        const failed = await bus
+          .request(envelope({ receiver: 'agent:strict', performative: 'request', body }), { timeoutMs: 1000 })
+          .catch((e: unknown) => e);
+        expect(isMagnaError(failed, 'BUS_INVALID_ENVELOPE')).toBe(true);
+      }
+      await expect(
+        bus.send(envelope({ receiver: 'agent:strict', body: { ok: [1, 'two', null, { x: undefined }] } })),
+      ).resolves.toBeUndefined();
     });
 
     it('answers a request with the handler result, correlated by inReplyTo and conversation', async () => {
@@ -460,7 +584,8 @@ export function busContract(factory: TransportFactory): void {
       expect(got).toEqual([m.id, live.id]);
       await run2.bus.close();
       const left = new SqliteMessageStore(db2);
-      expect(await left.pending(['agent:w2', 'role:writer'], 10)).toEqual([]);
+      const claimable = { owner: 'check', now: Date.now() + 3_600_000, leaseMs: 1, limit: 10, unowned: true };
+      expect(await left.claim({ receivers: ['agent:w2', 'role:writer'], ...claimable })).toEqual([]);
       db2.close();
     });
 

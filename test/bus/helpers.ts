@@ -7,7 +7,12 @@ export interface TransportFactory {
   name: string;
   /** A fresh transport (a broker adapter connects here). */
   create(): Promise<Transport>;
-  /** True when publish reports "no receiver" (in-process); a broker cannot know. */
+  /**
+   * Two transports that reach each other, as two processes on one broker would (in process: one
+   * transport twice). The caller closes both; closing one twice is harmless.
+   */
+  pair(): Promise<[Transport, Transport]>;
+  /** True when interest() can say "none" (in-process); a broker cannot know. */
   knowsReceivers: boolean;
 }
 

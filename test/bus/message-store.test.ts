@@ -27,16 +27,51 @@ for (const [name, open] of adapters) {
       const r1 = envelope({ receiver: 'role:w', durable: true });
       const b1 = envelope({ receiver: 'agent:b', durable: true });
       const a2 = envelope({ receiver: 'agent:a', durable: true });
-      await store.save([a1, r1, b1], 1000);
-      await store.save([a2, { ...a1, body: 'changed' }], 2000);
-      const pending = await store.pending(['agent:a', 'role:w'], 10);
-      expect(pending.map((p) => p.envelope)).toEqual([a1, r1, a2]);
-      expect(await store.pending(['agent:a', 'role:w'], 2)).toHaveLength(2);
+      await store.save([a1, r1, b1], 1000, 100);
+      await store.save([a2, { ...a1, body: 'changed' }], 2000, 100);
       expect(await store.markDelivery(a1.id, 3000)).toBe(1);
       expect(await store.markDelivery(a1.id, 3001)).toBe(2);
-      expect((await store.pending(['agent:a'], 10))[0]?.deliveries).toBe(2);
+      const pending = await pending_(store, ['agent:a', 'role:w'], 10);
+      expect(pending.map((p) => p.envelope)).toEqual([a1, r1, a2]);
+      expect(pending[0]?.deliveries).toBe(2);
+      await store.release(
+        pending.map((p) => p.envelope.id),
+        0,
+        0,
+      );
+      expect(await pending_(store, ['agent:a', 'role:w'], 2)).toHaveLength(2);
+      await store.release([a1.id, r1.id], 0, 0);
       await store.ack([a1.id, 'msg_unknown']);
-      expect((await store.pending(['agent:a'], 10)).map((p) => p.envelope.id)).toEqual([a2.id]);
+      expect((await pending_(store, ['agent:a'], 10)).map((p) => p.envelope.id)).toEqual([a2.id]);
+      close();
+    });
+
+    it('leases each message to one owner until the lease runs out or is released', async () => {
+      const { store, close } = open();
+      const m1 = envelope({ receiver: 'role:w', durable: true });
+      const m2 = envelope({ receiver: 'role:w', durable: true });
+      await store.save([m1, m2], 1000, 50);
+      const claim = (owner: string, now: number, unowned: boolean) =>
+        store
+          .claim({ receivers: ['role:w'], owner, now, leaseMs: 100, limit: 10, unowned })
+          .then((got) => got.map((m) => m.envelope.id));
+      // A sweep leaves fresh messages to their live copy until the save's lease runs out ...
+      expect(await claim('sweeper', 1010, false)).toEqual([]);
+      // ... a registering receiver takes what nobody owns; a second one gets nothing.
+      expect(await claim('p1', 1010, true)).toEqual([m1.id, m2.id]);
+      expect(await claim('p2', 1020, true)).toEqual([]);
+      // p1 keeps m1 alive; m2's lease runs out and p2 takes it over.
+      await store.renew('p1', [m1.id], 1100, 100);
+      expect(await claim('p2', 1150, false)).toEqual([m2.id]);
+      expect(await claim('p3', 1150, true)).toEqual([]);
+      // p2 closes: what it held is free at once.
+      await store.release([m2.id], 1150, 0);
+      expect(await claim('p3', 1151, false)).toEqual([m2.id]);
+      // A failed handler's release waits a lease for sweeps, but not for a registering receiver.
+      await store.release([m2.id], 1151, 100);
+      expect(await claim('p4', 1190, false)).toEqual([]);
+      expect(await claim('p4', 1190, true)).toEqual([m2.id]);
+      expect(await claim('p3', 1400, false)).toEqual([m1.id, m2.id]);
       close();
     });
 
@@ -44,17 +79,17 @@ for (const [name, open] of adapters) {
       const { store, close } = open();
       const fine = envelope({ durable: true });
       const error = await store
-        .save([fine, envelope({ durable: true, body: { big: 1n } })], 1)
+        .save([fine, envelope({ durable: true, body: { big: 1n } })], 1, 0)
         .catch((e: unknown) => e);
       expect(isMagnaError(error, 'BUS_INVALID_ENVELOPE')).toBe(true);
-      expect(await store.pending(['agent:a'], 10)).toEqual([]);
+      expect(await pending_(store, ['agent:a'], 10)).toEqual([]);
       close();
     });
 
     it('records dead letters newest first, removes their durable message, and prunes by age', async () => {
       const { store, close } = open();
       const durable = envelope({ receiver: 'agent:x', durable: true });
-      await store.save([durable], 10);
+      await store.save([durable], 10, 0);
       await store.addDeadLetter({ reason: 'BUS_EXPIRED', error: 'late', envelope: durable, at: 100 });
       const odd: Envelope = envelope({ receiver: 'topic:t', body: { n: 2n } as unknown });
       await store.addDeadLetter({ reason: 'BUS_NO_RECEIVER', error: 'nobody', envelope: odd, at: 200 });
@@ -65,11 +100,16 @@ for (const [name, open] of adapters) {
       ]);
       expect(letters[1]?.envelope).toEqual(durable);
       expect(letters[0]!.seq).toBeGreaterThan(letters[1]!.seq);
-      expect(await store.pending(['agent:x'], 10)).toEqual([]);
+      expect(await pending_(store, ['agent:x'], 10)).toEqual([]);
       expect(await store.deadLetters({ limit: 1 })).toHaveLength(1);
       expect(await store.pruneDeadLetters(150)).toBe(1);
       expect((await store.deadLetters({ limit: 10 })).map((l) => l.messageId)).toEqual([odd.id]);
       close();
     });
   });
+}
+
+/** Everything claimable now by a registering receiver (unowned, or with a lapsed lease). */
+function pending_(store: MessageStore, receivers: string[], limit: number) {
+  return store.claim({ receivers, owner: 'reader', now: 1e15, leaseMs: 1, limit, unowned: true });
 }

@@ -1,5 +1,6 @@
 import type { Envelope } from '../envelope.js';
 import {
+  type ClaimOptions,
   type DeadLetter,
   durableJson,
   type MessageStore,
@@ -16,26 +17,53 @@ import {
 const MAX_DEAD_LETTERS = 10_000;
 
 export class MemoryMessageStore implements MessageStore {
-  private readonly messages = new Map<string, { envelope: Envelope; deliveries: number; seq: number }>();
+  private readonly messages = new Map<
+    string,
+    { envelope: Envelope; deliveries: number; owner: string | null; leaseUntil: number }
+  >();
   private letters: DeadLetter[] = [];
   private seq = 0;
 
-  async save(envelopes: readonly Envelope[]): Promise<void> {
+  async save(envelopes: readonly Envelope[], now: number, leaseMs: number): Promise<void> {
     for (const envelope of envelopes) durableJson(envelope);
     for (const envelope of envelopes) {
       if (!this.messages.has(envelope.id))
-        this.messages.set(envelope.id, { envelope, deliveries: 0, seq: ++this.seq });
+        this.messages.set(envelope.id, { envelope, deliveries: 0, owner: null, leaseUntil: now + leaseMs });
     }
   }
 
-  async pending(receivers: readonly string[], limit: number): Promise<StoredMessage[]> {
+  /** Insertion order is the map's order, so the oldest come first. */
+  async claim(options: ClaimOptions): Promise<StoredMessage[]> {
     const out: StoredMessage[] = [];
     for (const m of this.messages.values()) {
-      if (out.length >= limit) break;
-      if (receivers.includes(m.envelope.receiver))
-        out.push({ envelope: m.envelope, deliveries: m.deliveries });
+      if (out.length >= options.limit) break;
+      const free = m.leaseUntil <= options.now || (options.unowned && m.owner === null);
+      if (!free || !options.receivers.includes(m.envelope.receiver)) continue;
+      m.owner = options.owner;
+      m.leaseUntil = options.now + options.leaseMs;
+      out.push({ envelope: m.envelope, deliveries: m.deliveries });
     }
     return out;
+  }
+
+  async release(messageIds: readonly string[], now: number, delayMs: number): Promise<void> {
+    for (const id of messageIds) {
+      const m = this.messages.get(id);
+      if (m) {
+        m.owner = null;
+        m.leaseUntil = now + delayMs;
+      }
+    }
+  }
+
+  async renew(owner: string, messageIds: readonly string[], now: number, leaseMs: number): Promise<void> {
+    for (const id of messageIds) {
+      const m = this.messages.get(id);
+      if (m) {
+        m.owner = owner;
+        m.leaseUntil = now + leaseMs;
+      }
+    }
   }
 
   async markDelivery(messageId: string): Promise<number> {

@@ -1,5 +1,11 @@
 import type { Envelope } from '../envelope.js';
-import type { SubscribeOptions, Transport, TransportHandler, TransportSubscription } from '../transport.js';
+import type {
+  Interest,
+  SubscribeOptions,
+  Transport,
+  TransportHandler,
+  TransportSubscription,
+} from '../transport.js';
 import { matchSubject } from './subject-match.js';
 
 interface Sub {
@@ -7,7 +13,6 @@ interface Sub {
   readonly tokens: readonly string[] | null; // null: an exact subject, no wildcard
   readonly handler: TransportHandler;
   readonly queue: string | undefined;
-  readonly load: (() => number) | undefined;
   active: boolean;
 }
 
@@ -40,8 +45,8 @@ export class MemoryTransport implements Transport {
   private readonly routes = new Map<string, Route>();
   private closed = false;
 
-  publish(subject: string, envelope: Envelope, replyTo?: string): boolean {
-    if (this.closed) return false;
+  publish(subject: string, envelope: Envelope, replyTo?: string): void {
+    if (this.closed) return;
     const route = this.routes.get(subject) ?? this.resolve(subject);
     const plain = route.plain;
     for (let i = 0; i < plain.length; i++) {
@@ -53,7 +58,12 @@ export class MemoryTransport implements Transport {
       const member = pick(groups[i] as Group);
       if (member) call(member, envelope, replyTo);
     }
-    return plain.length + groups.length > 0;
+  }
+
+  interest(subject: string): Interest {
+    if (this.closed) return 'none';
+    const route = this.routes.get(subject) ?? this.resolve(subject);
+    return route.plain.length + route.groups.length > 0 ? 'some' : 'none';
   }
 
   subscribe(
@@ -67,7 +77,6 @@ export class MemoryTransport implements Transport {
       tokens: wild ? pattern.split('.') : null,
       handler,
       queue: options.queue,
-      load: options.load,
       active: !this.closed,
     };
     if (this.closed) return { pattern, unsubscribe() {} };
@@ -122,28 +131,19 @@ export class MemoryTransport implements Transport {
   }
 }
 
-/** The least-loaded active member; among equals, the next one in round-robin order. */
+/** The next active member in round-robin order (NATS picks at random; neither knows load). */
 function pick(group: Group): Sub | undefined {
   const members = group.members;
   const n = members.length;
-  if (n === 1) return members[0]?.active ? members[0] : undefined;
-  const start = group.next;
-  let best: Sub | undefined;
-  let bestLoad = Number.POSITIVE_INFINITY;
-  let bestIndex = start;
   for (let k = 0; k < n; k++) {
-    const index = (start + k) % n;
+    const index = (group.next + k) % n;
     const sub = members[index] as Sub;
-    if (!sub.active) continue;
-    const load = sub.load ? sub.load() : 0;
-    if (load < bestLoad) {
-      best = sub;
-      bestLoad = load;
-      bestIndex = index;
+    if (sub.active) {
+      group.next = (index + 1) % n;
+      return sub;
     }
   }
-  group.next = (bestIndex + 1) % n;
-  return best;
+  return undefined;
 }
 
 /** A subscriber's bug must not stop delivery to the others; it is reported instead. */

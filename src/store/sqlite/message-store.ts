@@ -1,5 +1,6 @@
 import { type Envelope, envelopeSchema, parseEnvelope } from '../../bus/envelope.js';
 import {
+  type ClaimOptions,
   type DeadLetter,
   type DeadLetterReason,
   durableJson,
@@ -39,10 +40,18 @@ export class SqliteMessageStore implements MessageStore {
   ) {
     this.s = {
       save: db.prepare(
-        'INSERT OR IGNORE INTO bus_messages (id, receiver, envelope, created_at) VALUES (?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO bus_messages (id, receiver, envelope, created_at, lease_until) VALUES (?, ?, ?, ?, ?)',
       ),
-      pending: db.prepare(`SELECT envelope, deliveries FROM bus_messages
-        WHERE receiver IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`),
+      // One statement picks and takes over, so two processes on one home never claim the same row.
+      claim: db.prepare(`UPDATE bus_messages SET owner = ?, lease_until = ?
+        WHERE seq IN (SELECT seq FROM bus_messages
+          WHERE receiver IN (SELECT value FROM json_each(?)) AND (lease_until <= ? OR (? AND owner IS NULL))
+          ORDER BY seq LIMIT ?)
+        RETURNING seq, envelope, deliveries`),
+      release: db.prepare(`UPDATE bus_messages SET owner = NULL, lease_until = ?
+        WHERE id IN (SELECT value FROM json_each(?))`),
+      renew: db.prepare(`UPDATE bus_messages SET owner = ?, lease_until = ?
+        WHERE id IN (SELECT value FROM json_each(?))`),
       markDelivery:
         db.prepare(`UPDATE bus_messages SET deliveries = deliveries + 1, delivered_at = ? WHERE id = ?
         RETURNING deliveries`),
@@ -55,10 +64,16 @@ export class SqliteMessageStore implements MessageStore {
     };
   }
 
-  async save(envelopes: readonly Envelope[], now: number): Promise<void> {
+  async save(envelopes: readonly Envelope[], now: number, leaseMs: number): Promise<void> {
     const rows = envelopes.map(
       (envelope) =>
-        [envelope.id, envelope.receiver, this.seal(envelope, durableJson(envelope)), now] as const,
+        [
+          envelope.id,
+          envelope.receiver,
+          this.seal(envelope, durableJson(envelope)),
+          now,
+          now + leaseMs,
+        ] as const,
     );
     this.run(() =>
       this.db.transaction(() => {
@@ -67,15 +82,27 @@ export class SqliteMessageStore implements MessageStore {
     );
   }
 
-  async pending(receivers: readonly string[], limit: number): Promise<StoredMessage[]> {
-    const rows = this.s.pending.all(JSON.stringify(receivers), limit) as Array<{
-      envelope: string;
-      deliveries: number;
-    }>;
+  async claim(options: ClaimOptions): Promise<StoredMessage[]> {
+    const { owner, now, leaseMs, receivers, limit } = options;
+    const rows = this.run(() =>
+      this.s.claim.all(owner, now + leaseMs, JSON.stringify(receivers), now, options.unowned ? 1 : 0, limit),
+    ) as Array<{ seq: number; envelope: string; deliveries: number }>;
+    // RETURNING gives no order; the oldest must come first.
+    rows.sort((a, b) => a.seq - b.seq);
     return rows.map((row) => ({
       envelope: parseEnvelope(JSON.parse(this.open(row.envelope))),
       deliveries: row.deliveries,
     }));
+  }
+
+  async release(messageIds: readonly string[], now: number, delayMs: number): Promise<void> {
+    if (messageIds.length === 0) return;
+    this.run(() => this.s.release.run(now + delayMs, JSON.stringify(messageIds)));
+  }
+
+  async renew(owner: string, messageIds: readonly string[], now: number, leaseMs: number): Promise<void> {
+    if (messageIds.length === 0) return;
+    this.run(() => this.s.renew.run(owner, now + leaseMs, JSON.stringify(messageIds)));
   }
 
   async markDelivery(messageId: string, now: number): Promise<number> {

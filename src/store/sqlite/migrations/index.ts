@@ -4,6 +4,7 @@ import { migration002 } from './002_runtime.js';
 import { migration003 } from './003_bus.js';
 import { migration004 } from './004_knowledge.js';
 import { migration005 } from './005_security.js';
+import { migration006 } from './006_bus_leases.js';
 
 /** Every SQLite migration in order. Append only. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -12,6 +13,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
 
 checkMigrationList(sqliteMigrations);
