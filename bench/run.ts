@@ -10,6 +10,7 @@ type BenchModule = { name: string; run(options: BenchOptions): Promise<BenchResu
 
 const BENCHES: Array<() => Promise<BenchModule>> = [
   // Each module exports `name` and `run`; keep this list in the order they should run.
+  () => import('./startup.js'),
   () => import('./queue.js'),
   () => import('./bus.js'),
   () => import('./knowledge.js'),

@@ -1,5 +1,5 @@
 import { isMagnaError, MagnaError, toMagnaError } from '../core/errors.js';
-import { type OpenSystemOptions, openSystem, type System } from '../runtime/system.js';
+import type { OpenSystemOptions, System } from '../runtime/system.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -18,6 +18,9 @@ export function systemOptions(options: GlobalOptions): OpenSystemOptions {
 
 /** Opens the system for one command, runs it, and always closes the store. */
 export async function withSystem<T>(options: GlobalOptions, fn: (system: System) => Promise<T>): Promise<T> {
+  // Loaded here, not at the top: main.ts imports this module for reportError, and `--help` must
+  // not load the store.
+  const { openSystem } = await import('../runtime/system.js');
   const system = await openSystem(systemOptions(options));
   try {
     return await fn(system);

@@ -4,24 +4,14 @@ import { issuesToDetails, MagnaError } from '../core/errors.js';
 import { parseWhen } from './dates.js';
 import { extractEntities, extractValues } from './extract/entities.js';
 import { extractFacts } from './extract/facts.js';
+import type { IngestLimits } from './ingest-limits.js';
 import { normaliseName } from './resolution.js';
 import { type ChunkingOptions, chunkText, DEFAULT_CHUNKING } from './text/chunker.js';
 import { leadCategory, leadNames } from './text/phrases.js';
 import { sentences } from './text/sentences.js';
 import type { DocumentInput, EntityType, ValueType } from './types.js';
 
-export interface IngestLimits {
-  /** Longest accepted document text in characters (5 MB of text is a 1,500-page book). */
-  maxDocumentChars: number;
-  maxSourceChars: number;
-  maxDocumentsPerCall: number;
-}
-
-export const DEFAULT_LIMITS: IngestLimits = {
-  maxDocumentChars: 5_000_000,
-  maxSourceChars: 2048,
-  maxDocumentsPerCall: 10_000,
-};
+export { DEFAULT_LIMITS, type IngestLimits } from './ingest-limits.js';
 
 export function documentSchema(limits: IngestLimits) {
   return z

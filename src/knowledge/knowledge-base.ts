@@ -18,8 +18,8 @@ import { assertFact, type FactAssertion } from './assert-fact.js';
 import { decideFact } from './consistency.js';
 import type { EmbeddingProvider } from './embeddings.js';
 import { exportJsonLines, exportJsonLinesText, exportNTriples, importJsonLines } from './exchange.js';
-import { DEFAULT_LIMITS, type IngestLimits } from './ingest.js';
-import { type IngestRequest, type IngestResult, ingestBatch } from './ingest-batch.js';
+import type { IngestRequest, IngestResult } from './ingest-batch.js';
+import { DEFAULT_LIMITS, type IngestLimits } from './ingest-limits.js';
 import { type MaintenanceOptions, type MaintenanceReport, maintain } from './maintenance.js';
 import { validateNamespace } from './namespaces.js';
 import {
@@ -193,7 +193,9 @@ export class KnowledgeBase {
    * Ingests a batch atomically: every document is validated and extracted first, then all are
    * written in one transaction, so a bad document or a stale version stores nothing of the batch.
    */
-  ingest(principal: Principal, request: IngestRequest): Promise<IngestResult> {
+  async ingest(principal: Principal, request: IngestRequest): Promise<IngestResult> {
+    // Extraction (compromise, wink) loads with the first ingest, not with the knowledge base.
+    const { ingestBatch } = await import('./ingest-batch.js');
     return ingestBatch(this, principal, request);
   }
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
-import { analyzeCorpus } from '../../research/analyze/index.js';
 import { defineSkill } from '../sdk.js';
 import { readCorpus, requireReadable } from './files.js';
 import { fromUpstream } from './upstream.js';
@@ -29,6 +28,8 @@ export const analyzeSkill = defineSkill({
       );
     const corpus = await readCorpus(corpusPath);
     requireReadable(corpus, corpusPath, 'research.analyze');
+    // The NLP stacks (compromise, wink) load on the first analysis, not at start-up.
+    const { analyzeCorpus } = await import('../../research/analyze/index.js');
     const analysis = analyzeCorpus(corpus);
     const analysisPath = await ctx.writeArtifact('analysis.json', `${JSON.stringify(analysis, null, 2)}\n`);
     ctx.logger.info(

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
-import { collect } from '../../research/collect/index.js';
 import type { CollectLimits, Corpus } from '../../research/types.js';
 import { defineSkill } from '../sdk.js';
 
@@ -62,6 +61,8 @@ export const collectSkill = defineSkill({
     }
     const limits: CollectLimits = { ...ctx.config.research, ...input.limits };
     let seen = 0;
+    // linkedom, Readability and the charset tables load on the first collection, not at start-up.
+    const { collect } = await import('../../research/collect/index.js');
     const corpus = await collect({
       topic: input.topic,
       sources: input.sources,

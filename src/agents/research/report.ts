@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
 import { createChatProvider } from '../../llm/index.js';
-import { buildReport } from '../../research/report/index.js';
 import type { ReportKnowledge } from '../../research/report/layout.js';
 import { defineSkill } from '../sdk.js';
 import { readAnalysis, readCorpus, requireReadable } from './files.js';
@@ -55,6 +54,8 @@ export const reportSkill = defineSkill({
     const [corpus, analysis] = await Promise.all([readCorpus(corpusPath), readAnalysis(analysisPath)]);
     requireReadable(corpus, corpusPath, 'research.report');
     const knowledge = knowledgeOf(ctx.upstream);
+    // vega, vega-lite and the report renderer load on the first report, not at start-up.
+    const { buildReport } = await import('../../research/report/index.js');
     const report = await buildReport(corpus, analysis, {
       ...(knowledge ? { knowledge } : {}),
       logger: ctx.logger,

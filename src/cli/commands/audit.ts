@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { MagnaError } from '../../core/errors.js';
-import type { AuditOutcome } from '../../security/store-port.js';
-import { type GlobalOptions, output, parseIntOption, withSystem } from '../io.js';
+import { lazyAction } from '../lazy.js';
 
 export function register(program: Command): void {
   const audit = program.command('audit').description('Read and verify the tamper-evident audit log.');
+  const load = () => import('../actions/audit.js');
 
   audit
     .command('list')
@@ -15,33 +14,7 @@ export function register(program: Command): void {
     .option('--action <action>', 'only this action, e.g. missions.create')
     .option('--outcome <outcome>', 'ok, failed, denied, auth-failed or rate-limited')
     .option('--json', 'print JSON')
-    .action(async (_o, command: Command) => {
-      const opts = command.optsWithGlobals<
-        GlobalOptions & { limit: string; before?: string; actor?: string; action?: string; outcome?: string }
-      >();
-      const limit = parseIntOption('limit', opts.limit);
-      if (limit < 1 || limit > 100_000)
-        throw new MagnaError('INVALID_ARGUMENT', '--limit must be from 1 to 100000.');
-      await withSystem(opts, async (system) => {
-        const records = await system.security.audit.list({
-          limit,
-          ...(opts.before ? { beforeSeq: parseIntOption('before', opts.before) } : {}),
-          ...(opts.actor ? { actor: opts.actor } : {}),
-          ...(opts.action ? { action: opts.action } : {}),
-          ...(opts.outcome ? { outcome: opts.outcome as AuditOutcome } : {}),
-        });
-        output(opts, { records }, () =>
-          records.length === 0
-            ? 'no audit records'
-            : records
-                .map(
-                  (r) =>
-                    `${String(r.seq).padStart(6)} ${new Date(r.at).toISOString()} ${r.outcome.padEnd(12)} ${r.actor.padEnd(32)} ${r.action.padEnd(22)} ${r.target}${r.ip ? ` from ${r.ip}` : ''}`,
-                )
-                .join('\n'),
-        );
-      });
-    });
+    .action(lazyAction(load, 'list'));
 
   audit
     .command('verify')
@@ -49,24 +22,5 @@ export function register(program: Command): void {
       'Check the hash chain from the first record; exits non-zero naming the first altered record.',
     )
     .option('--json', 'print JSON')
-    .action(async (_o, command: Command) => {
-      const opts = command.optsWithGlobals<GlobalOptions>();
-      await withSystem(opts, async (system) => {
-        const result = await system.security.audit.verify();
-        if (!result.valid) {
-          throw new MagnaError(
-            'AUDIT_CHAIN_BROKEN',
-            `The audit log does not verify at record ${result.brokenAt}: ${result.reason}.`,
-            {
-              details: { ...result },
-            },
-          );
-        }
-        output(
-          opts,
-          result,
-          () => `audit log intact: ${result.records} records, head ${result.head ?? '(empty)'}`,
-        );
-      });
-    });
+    .action(lazyAction(load, 'verify'));
 }

@@ -1,16 +1,5 @@
 import type { Command } from 'commander';
-import { openSystem } from '../../runtime/system.js';
-import { type GlobalOptions, output, parseIntOption, systemOptions } from '../io.js';
-import { loadAgentModules } from '../load-agents.js';
-import { runMission } from '../mission-runner.js';
-
-interface RunOptions extends GlobalOptions {
-  sources?: string[];
-  namespace?: string;
-  agents?: string[];
-  detach?: boolean;
-  timeout?: string;
-}
+import { lazyAction } from '../lazy.js';
 
 export function register(program: Command): void {
   program
@@ -30,28 +19,5 @@ Examples:
   $ magnatronic run "research home batteries" --sources https://example.org/market ./notes
   $ magnatronic run "count words in README.md" --agents examples/word-count-agent.mjs --json`,
     )
-    .action(async (goal: string, _opts, command: Command) => {
-      const opts = command.optsWithGlobals<RunOptions>();
-      const extra = await loadAgentModules(opts.agents);
-      const system = await openSystem({ ...systemOptions(opts), ...extra });
-      try {
-        const missionOptions = {
-          ...(opts.sources ? { sources: opts.sources } : {}),
-          ...(opts.namespace ? { namespace: opts.namespace } : {}),
-        };
-        if (opts.detach) {
-          const mission = await system.missions.create(goal, missionOptions);
-          output(
-            opts,
-            { missionId: mission.id, status: mission.status },
-            () => `submitted mission ${mission.id}`,
-          );
-          return;
-        }
-        const timeoutMs = opts.timeout ? parseIntOption('timeout', opts.timeout) * 1000 : undefined;
-        await runMission(system, goal, missionOptions, { ...opts, ...(timeoutMs ? { timeoutMs } : {}) });
-      } finally {
-        await system.close();
-      }
-    });
+    .action(lazyAction(() => import('../actions/run.js'), 'run'));
 }

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { startSampleSite } from '../../research/sample-site.js';
+import { openSystem } from '../../runtime/system.js';
+import { type GlobalOptions, parseIntOption, systemOptions } from '../io.js';
+import { runMission } from '../mission-runner.js';
+
+export async function demo(_o: unknown, command: Command): Promise<void> {
+  const opts = command.optsWithGlobals<GlobalOptions & { goal: string; port: string }>();
+  const site = await startSampleSite({ port: parseIntOption('port', opts.port) });
+  const system = await openSystem(systemOptions(opts));
+  try {
+    if (!opts.json) process.stderr.write(`sample site serving at ${site.url}\n`);
+    const summary = await runMission(system, opts.goal, { sources: [site.url] }, opts);
+    const html = summary.artifacts.find((path) => path.endsWith('.html'));
+    if (!opts.json && html) process.stdout.write(`\nopen the report in a browser: file://${html}\n`);
+  } finally {
+    await system.close();
+    await site.close();
+  }
+}

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { openSystem } from '../../runtime/system.js';
+import { type GlobalOptions, output, parseIntOption, systemOptions } from '../io.js';
+import { loadAgentModules } from '../load-agents.js';
+import { runMission } from '../mission-runner.js';
+
+interface RunOptions extends GlobalOptions {
+  sources?: string[];
+  namespace?: string;
+  agents?: string[];
+  detach?: boolean;
+  timeout?: string;
+}
+
+export async function run(goal: string, _opts: unknown, command: Command): Promise<void> {
+  const opts = command.optsWithGlobals<RunOptions>();
+  const extra = await loadAgentModules(opts.agents);
+  const system = await openSystem({ ...systemOptions(opts), ...extra });
+  try {
+    const missionOptions = {
+      ...(opts.sources ? { sources: opts.sources } : {}),
+      ...(opts.namespace ? { namespace: opts.namespace } : {}),
+    };
+    if (opts.detach) {
+      const mission = await system.missions.create(goal, missionOptions);
+      output(
+        opts,
+        { missionId: mission.id, status: mission.status },
+        () => `submitted mission ${mission.id}`,
+      );
+      return;
+    }
+    const timeoutMs = opts.timeout ? parseIntOption('timeout', opts.timeout) * 1000 : undefined;
+    await runMission(system, goal, missionOptions, { ...opts, ...(timeoutMs ? { timeoutMs } : {}) });
+  } finally {
+    await system.close();
+  }
+}
