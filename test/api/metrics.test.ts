@@ -1,10 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../support/system-tools.js';
 import { openTestApi, type TestApi } from './helpers.js';
-
-/** Debian's `prometheus` package provides it (apt-get install -y prometheus). */
-const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => existsSync(p));
 
 let api: TestApi;
 beforeAll(async () => {
@@ -37,8 +34,11 @@ describe('/metrics', () => {
       /magnatronic_http_requests_total\{method="POST",route="\/messages",status="202"\} 1/,
     );
 
-    expect(PROMTOOL, 'promtool is missing: apt-get install -y prometheus').toBeDefined();
-    const check = spawnSync(PROMTOOL!, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    // Debian's `prometheus` package provides promtool.
+    const check = spawnSync(requireTool('promtool', 'prometheus'), ['check', 'metrics'], {
+      input: text,
+      encoding: 'utf8',
+    });
     expect(check.stderr + check.stdout).toBe('');
     expect(check.status).toBe(0);
   });

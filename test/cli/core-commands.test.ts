@@ -1,15 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { cli, REPO_ROOT } from '../support/cli.js';
+import { CLI_TEST_TIMEOUT, cli, REPO_ROOT } from '../support/cli.js';
 
 const workdir = () => mkdtempSync(join(tmpdir(), 'magna-cli-'));
 const example = resolve(REPO_ROOT, 'examples/word-count-agent.mjs');
-const hasBuild = existsSync(resolve(REPO_ROOT, 'dist/index.js'));
 
-describe('magnatronic CLI', () => {
+describe('magnatronic CLI', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('explains itself with --help', () => {
     const top = cli(['--help'], { cwd: workdir() });
     expect(top.code).toBe(0);
@@ -20,7 +19,7 @@ describe('magnatronic CLI', () => {
     expect(run.stdout).toContain('Examples:');
   });
 
-  it.skipIf(!hasBuild)('runs a mission with a custom agent and reports it as JSON', () => {
+  it('runs a mission with a custom agent and reports it as JSON', () => {
     const cwd = workdir();
     writeFileSync(join(cwd, 'words.txt'), 'one two three\nfour five\n');
     const result = cli(['run', 'count words in words.txt', '--agents', example, '--json'], { cwd });

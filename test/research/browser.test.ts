@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,19 +6,14 @@ import { analyzeCorpus } from '../../src/research/analyze/index.js';
 import { collect } from '../../src/research/collect/index.js';
 import { buildReport } from '../../src/research/report/index.js';
 import { startSampleSite } from '../../src/research/sample-site.js';
+import { requireTool } from '../support/system-tools.js';
 import { tempDir, testLimits, USER_AGENT } from './support.js';
 
 /**
  * The HTML report in a real browser: Debian's Chromium (`apt-get install -y chromium`) driven by
- * playwright-core. No browser is ever downloaded; without /usr/bin/chromium this file is skipped.
+ * playwright-core. No browser is ever downloaded; without Chromium these tests fail and say how to
+ * install it.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(
-    `skipping the browser test: ${CHROMIUM} is absent (install with: apt-get install -y chromium)`,
-  );
-
 type Browser = import('playwright-core').Browser;
 
 /** Variance of pixel luminance of a PNG, measured by drawing it on a canvas in the page. */
@@ -53,11 +48,12 @@ async function pixelStats(browser: Browser, png: Buffer): Promise<{ variance: nu
   }
 }
 
-describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
+describe('the HTML report in headless Chromium', () => {
   let browser: Browser;
   let file: string;
 
   beforeAll(async () => {
+    const executablePath = requireTool('chromium', 'chromium');
     const site = await startSampleSite();
     try {
       const corpus = await collect({
@@ -74,7 +70,7 @@ describe.skipIf(!hasChromium)('the HTML report in headless Chromium', () => {
     }
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
       args: [
         '--no-sandbox',
         '--disable-gpu',
