@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { builtinTemplates } from '../../src/agents/builtin.js';
 import { knowledgeAgent } from '../../src/agents/knowledge/index.js';
 import type { SkillContext, SkillDefinition } from '../../src/agents/sdk.js';
 import { silentLogger } from '../../src/observability/logger.js';
@@ -43,14 +44,22 @@ async function run(name: string, input: unknown, ctx = context()) {
 }
 
 describe('knowledge agent', () => {
-  it('declares the four skills', () => {
+  it('declares every knowledge skill the built-in plans route to it, each refusing malformed input', () => {
     expect(knowledgeAgent.name).toBe('knowledge');
-    expect(knowledgeAgent.skills.map((s) => s.name)).toEqual([
-      'knowledge.ingest',
-      'knowledge.query',
-      'knowledge.answer',
-      'knowledge.maintain',
-    ]);
+    const planned = builtinTemplates().flatMap((template) =>
+      template
+        .plan(template.example, { sources: ['https://example.com/'] })
+        .steps.map((step) => step.skill)
+        .filter((name) => name.startsWith('knowledge.')),
+    );
+    expect(planned.length).toBeGreaterThan(0);
+    const declared = knowledgeAgent.skills.map((s) => s.name);
+    expect(planned.filter((name) => !declared.includes(name))).toEqual([]);
+    expect(new Set(declared).size).toBe(declared.length);
+    for (const s of knowledgeAgent.skills) {
+      expect(s.name.startsWith('knowledge.'), s.name).toBe(true);
+      expect(s.input.safeParse('not an object').success, s.name).toBe(false);
+    }
   });
 
   it('ingests the research corpus named by an upstream step (only "ok" sources), then answers from it', async () => {

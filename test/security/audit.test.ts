@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { auditHash } from '../../src/security/audit.js';
 import { openTestApi, type TestApi } from '../api/helpers.js';
 
 let api: TestApi | undefined;
@@ -97,10 +98,38 @@ describe('audit log', () => {
       brokenAt: 5,
       reason: 'record 4 is missing',
     });
-    // ...or forges a replacement with a recomputed hash but cannot fix the next link.
+    // ...or forges a replacement whose hash is recomputed over its forged content: the record is
+    // self-consistent, but the next record's link still names the original's hash.
+    const forged = { ...row, action: 'forged' };
+    const forgedHash = auditHash(row.prev_hash as string, {
+      seq: 4,
+      at: row.at as number,
+      actor: row.actor as string,
+      role: row.role as string | null,
+      action: 'forged',
+      target: row.target as string,
+      ip: row.ip as string | null,
+      outcome: row.outcome as 'ok',
+      status: row.status as number | null,
+      details: row.details as string | null,
+    });
+    expect(forgedHash).not.toBe(row.hash);
     db.prepare(
       'INSERT INTO audit_log (seq, at, actor, role, action, target, ip, outcome, status, details, prev_hash, hash) VALUES (@seq, @at, @actor, @role, @action, @target, @ip, @outcome, @status, @details, @prev_hash, @hash)',
-    ).run({ ...row, action: 'forged' });
-    expect(await api.system.security.audit.verify()).toMatchObject({ valid: false, brokenAt: 4 });
+    ).run({ ...forged, hash: forgedHash });
+    expect(await api.system.security.audit.verify()).toMatchObject({
+      valid: false,
+      brokenAt: 5,
+      reason: 'its previous-hash link does not match the record before it',
+    });
+    // The same forgery with the next record's link rewritten too: still caught, because that
+    // record's own hash covers the link.
+    db.exec('DROP TRIGGER IF EXISTS audit_log_no_update');
+    db.prepare('UPDATE audit_log SET prev_hash = ? WHERE seq = 5').run(forgedHash);
+    expect(await api.system.security.audit.verify()).toMatchObject({
+      valid: false,
+      brokenAt: 5,
+      reason: 'its content does not match its hash',
+    });
   });
 });
