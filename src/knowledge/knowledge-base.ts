@@ -21,7 +21,7 @@ import { exportJsonLines, exportJsonLinesText, exportNTriples, importJsonLines }
 import type { IngestRequest, IngestResult } from './ingest-batch.js';
 import { DEFAULT_LIMITS, type IngestLimits } from './ingest-limits.js';
 import { type MaintenanceOptions, type MaintenanceReport, maintain } from './maintenance.js';
-import { validateNamespace } from './namespaces.js';
+import { isWithin, validateNamespace } from './namespaces.js';
 import {
   BUILTIN_PREDICATES,
   type PredicateDefinition,
@@ -178,9 +178,7 @@ export class KnowledgeBase {
   async grants(principal: Principal, principalId?: string): Promise<KbGrant[]> {
     const scope = await this.scope(principal, 'admin');
     const all = await this.store.grants(principalId);
-    return all.filter(
-      (g) => scope.all || scope.prefixes.some((p) => g.namespace === p || g.namespace.startsWith(`${p}/`)),
-    );
+    return all.filter((g) => scope.all || scope.prefixes.some((p) => isWithin(g.namespace, p)));
   }
 
   hooks(): WriteHooks {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isMagnaError } from '../../src/core/errors.js';
-import { allSkills, leaseOf, makeHarness, type StoreFactory } from './harness.js';
+import type { Lease, Task } from '../../src/queue/types.js';
+import { allSkills, leaseOf, makeHarness, type QueueHarness, type StoreFactory } from './harness.js';
 
 /**
  * The queue's contract: every QueueStore adapter runs this same suite. Each rule of the durable
@@ -139,6 +140,53 @@ export function queueContract(adapter: string, factory: StoreFactory): void {
       );
       await queue.complete(leaseOf(second!, 'new'), 'fresh');
       expect((await queue.get(second!.id))!.output).toBe('fresh');
+      await close();
+    });
+
+    /** Every settling or lease-extending call with `lease` is refused and changes nothing. */
+    async function expectFenced(queue: QueueHarness['queue'], lease: Lease, task: Task) {
+      const lost = (e: unknown) => isMagnaError(e, 'QUEUE_LEASE_LOST');
+      await expect(queue.complete(lease, 'late')).rejects.toSatisfy(lost);
+      const [many] = await queue.completeMany([{ lease, output: 'late' }]);
+      expect(many && 'error' in many && many.error.code).toBe('QUEUE_LEASE_LOST');
+      await expect(queue.fail(lease, { code: 'X', message: 'late' })).rejects.toSatisfy(lost);
+      await expect(queue.fail(lease, { code: 'X', message: 'late' }, { permanent: true })).rejects.toSatisfy(
+        lost,
+      );
+      await expect(queue.progress(lease, task, 0.5)).rejects.toSatisfy(lost);
+      expect(await queue.heartbeat([lease])).toEqual([task.id]);
+      expect(await queue.release(lease)).toBeNull();
+      expect(await queue.get(task.id)).toMatchObject({
+        state: 'running',
+        attempt: task.attempt,
+        output: null,
+      });
+    }
+
+    it('fences by attempt: a worker cannot settle an earlier attempt of a task it holds again', async () => {
+      const { queue, clock, close } = await setup({ leaseMs: 1000 });
+      await queue.enqueue({ skill: 'alpha' });
+      const [first] = await queue.claim('w', allSkills());
+      clock.advance(1001);
+      await queue.recoverExpired();
+      clock.advance(60_000);
+      // The same worker claims the task again: only the attempt number tells the two leases apart.
+      const [second] = await queue.claim('w', allSkills());
+      expect(second).toMatchObject({ id: first!.id, attempt: 2, leaseOwner: 'w' });
+      await expectFenced(queue, leaseOf(first!, 'w'), second!);
+      await queue.complete(leaseOf(second!, 'w'), 'fresh');
+      expect(await queue.get(second!.id)).toMatchObject({ state: 'succeeded', output: 'fresh' });
+      await close();
+    });
+
+    it('fences by owner: another worker naming the current attempt cannot settle it', async () => {
+      const { queue, close } = await setup();
+      await queue.enqueue({ skill: 'alpha' });
+      const [task] = await queue.claim('owner', allSkills());
+      await expectFenced(queue, leaseOf(task!, 'intruder'), task!);
+      const [settled] = await queue.completeMany([{ lease: leaseOf(task!, 'owner'), output: 'mine' }]);
+      expect(settled && 'task' in settled && settled.task.id).toBe(task!.id);
+      expect(await queue.get(task!.id)).toMatchObject({ state: 'succeeded', output: 'mine' });
       await close();
     });
 
