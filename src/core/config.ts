@@ -100,6 +100,16 @@ export const configSchema = z.object({
       sameSite: bool.default(true),
     })
     .prefault({}),
+  database: z
+    .object({
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave unset for the embedded SQLite store)')
+        .optional(),
+      caFile: z.string().optional(),
+      poolSize: positiveInt.max(1000).default(10),
+    })
+    .prefault({}),
 });
 
 export type MagnaConfig = z.infer<typeof configSchema>;
@@ -268,6 +278,21 @@ export const OPTIONS: ReadonlyArray<{ env: string; path: string; doc: string }> 
     env: 'MAGNA_RESEARCH_SAME_SITE',
     path: 'research.sameSite',
     doc: 'Follow links only within the start sites.',
+  },
+  {
+    env: 'MAGNA_DATABASE_URL',
+    path: 'database.url',
+    doc: 'postgres://user:pass@host:port/db to keep every store in PostgreSQL (unset: embedded SQLite in the home). sslmode=verify-full in the URL checks the server certificate.',
+  },
+  {
+    env: 'MAGNA_DATABASE_CA_FILE',
+    path: 'database.caFile',
+    doc: 'PEM file of the CA that signed the PostgreSQL server certificate; turns on TLS with full verification.',
+  },
+  {
+    env: 'MAGNA_DATABASE_POOL_SIZE',
+    path: 'database.poolSize',
+    doc: 'Most connections one process opens to PostgreSQL.',
   },
 ];
 

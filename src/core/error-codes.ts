@@ -154,6 +154,11 @@ export const ERROR_CODES = {
     exit: 1,
     doc: 'A step had no content to work on where its mission needs some (e.g. a corpus with no readable source).',
   },
+  STORE_UNSUPPORTED: {
+    http: 501,
+    exit: 2,
+    doc: "The configured store (SQLite or PostgreSQL) does not offer this operation; the message names the store's own tool.",
+  },
 } as const satisfies Record<string, { http: number; exit: number; doc: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -44,8 +44,8 @@ export function isMagnaError(error: unknown, code?: ErrorCode): error is MagnaEr
 export function toMagnaError(error: unknown, fallback: ErrorCode = 'INTERNAL'): MagnaError {
   if (error instanceof MagnaError) return error;
   const err = error as { code?: string; message?: string } | undefined;
-  // SQLite and the OS report a full disk with these codes; it deserves its own stable code.
-  if (err?.code === 'SQLITE_FULL' || err?.code === 'ENOSPC') {
+  // The OS reports a full disk so; drivers' own codes are mapped in their adapters (store/*/errors.ts).
+  if (err?.code === 'ENOSPC') {
     return new MagnaError('STORE_FULL', 'The disk is full; the write was rolled back.', { cause: error });
   }
   return new MagnaError(fallback, err?.message ?? String(error), { cause: error });

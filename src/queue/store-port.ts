@@ -31,7 +31,6 @@ export interface ClaimRequest {
   /** Skill → most tasks of it this worker can take now. */
   skills: ReadonlyMap<string, number>;
   limit: number;
-  now: number;
   leaseMs: number;
   skillLimits: Readonly<Record<string, SkillLimit>>;
 }
@@ -73,9 +72,13 @@ export type FailureDecision = { retryAt: number; rank: number } | { dead: true }
  */
 export interface QueueStore {
   enqueue(tasks: NewTask[], now: number): Promise<EnqueueOutcome[]>;
+  /**
+   * Leases are timed by the store's own clock (the database server's, for a networked store), never
+   * by the worker's: hosts' clocks drift, and a lease judged by two clocks can be held twice.
+   */
   claim(request: ClaimRequest): Promise<Task[]>;
   /** Extends the leases still held; returns the task ids whose lease is lost (cancelled, expired, taken). */
-  heartbeat(leases: Lease[], now: number, leaseMs: number): Promise<string[]>;
+  heartbeat(leases: Lease[], leaseMs: number): Promise<string[]>;
   progress(lease: Lease, progress: number, message: string | null): Promise<void>;
   complete(
     lease: Lease,
@@ -101,11 +104,8 @@ export interface QueueStore {
   cancel(taskId: string, reason: string, now: number): Promise<{ task: Task } & Consequences>;
   /** Dead or cancelled → queued again with a fresh attempt count. */
   redrive(taskId: string, now: number, rank: number): Promise<Task>;
-  /** Running tasks whose lease expired: each counts as an attempt and is retried or dead. */
-  recoverExpired(
-    now: number,
-    decide: (task: Task) => FailureDecision,
-  ): Promise<Array<{ task: Task } & Consequences>>;
+  /** Running tasks whose lease expired by the store's clock: each counts as an attempt, retried or dead. */
+  recoverExpired(decide: (task: Task) => FailureDecision): Promise<Array<{ task: Task } & Consequences>>;
   get(taskId: string): Promise<Task | null>;
   list(filter: TaskFilter): Promise<Task[]>;
   countByState(): Promise<Array<{ skill: string; state: TaskState; count: number }>>;

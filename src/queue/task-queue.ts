@@ -145,7 +145,6 @@ export class TaskQueue {
       workerId,
       skills,
       limit,
-      now: this.clock.now(),
       leaseMs: this.options.leaseMs,
       skillLimits: this.options.skillLimits,
     });
@@ -156,7 +155,7 @@ export class TaskQueue {
   }
 
   heartbeat(leases: Lease[]): Promise<string[]> {
-    return this.store.heartbeat(leases, this.clock.now(), this.options.leaseMs);
+    return this.store.heartbeat(leases, this.options.leaseMs);
   }
 
   async progress(lease: Lease, task: Task, progress: number, message?: string): Promise<void> {
@@ -254,7 +253,7 @@ export class TaskQueue {
   /** Returns tasks whose lease expired (killed or frozen worker) to the queue; each counts as an attempt. */
   async recoverExpired(): Promise<Task[]> {
     const now = this.clock.now();
-    const results = await this.store.recoverExpired(now, (task) => this.decide(task, now, false));
+    const results = await this.store.recoverExpired((task) => this.decide(task, now, false));
     for (const result of results)
       this.emitFailure(result, result.task.lastError ?? { code: 'TIMEOUT', message: 'lease expired' });
     return results.map((r) => r.task);

@@ -17,13 +17,8 @@ import { SkillCatalog } from '../queue/skill-catalog.js';
 import { TaskQueue } from '../queue/task-queue.js';
 import { createEncryptor, type Encryptor } from '../security/encryption.js';
 import { SecurityService } from '../security/service.js';
-import { SqliteAgentRegistry } from '../store/sqlite/agent-store.js';
-import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
-import { SqliteKnowledgeStore } from '../store/sqlite/knowledge-store.js';
-import { SqliteMessageStore } from '../store/sqlite/message-store.js';
-import { SqliteMissionStore } from '../store/sqlite/mission-store.js';
-import { SqliteQueueStore } from '../store/sqlite/queue-store.js';
-import { SqliteSecurityStore } from '../store/sqlite/security-store.js';
+import type { StoreAdmin } from '../store/admin-port.js';
+import { openStores } from '../store/stores.js';
 import type { AgentRegistry } from './agent-registry.js';
 import { AgentNode } from './node.js';
 
@@ -36,7 +31,8 @@ export interface System {
   config: Readonly<MagnaConfig>;
   logger: Logger;
   events: EventHub;
-  db: SqliteDatabase;
+  /** Status, backup, migrations and readiness of the configured database (SQLite or PostgreSQL). */
+  admin: StoreAdmin;
   catalog: SkillCatalog;
   queue: TaskQueue;
   bus: MessageBus;
@@ -79,10 +75,9 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
   const logger = options.logger ?? createLogger(config);
   const events = new EventHub();
   const encryption = createEncryptor(config.security);
-  const db = openSqlite(databasePath(config));
+  const stores = await openStores(config, { encryption });
   const catalog = new SkillCatalog();
-  const queueStore = new SqliteQueueStore(db);
-  const queue = new TaskQueue(queueStore, catalog, events, config.queue);
+  const queue = new TaskQueue(stores.queue, catalog, events, config.queue);
   const artifacts = new ArtifactStore(join(config.home, 'artifacts'), encryption);
   // Embeddings are optional: on only when an endpoint and an embedding model are configured.
   const embeddings =
@@ -94,19 +89,19 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
           ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
         })
       : undefined;
-  const knowledge = new KnowledgeBase(new SqliteKnowledgeStore(db, encryption), {
+  const knowledge = new KnowledgeBase(stores.knowledge, {
     events,
     logger,
     ...(embeddings ? { embeddings } : {}),
   });
   const services: AgentServices = { encryption, knowledge };
-  const security = new SecurityService(new SqliteSecurityStore(db), encryption, events, config.security);
+  const security = new SecurityService(stores.security, encryption, events, config.security);
   const closers: Array<() => Promise<void> | void> = [];
   // Embedded mode: in-process transport, durable messages and dead letters in the same database.
   const transport = new MemoryTransport();
   const bus = new MessageBus({
     transport,
-    store: new SqliteMessageStore(db, encryption),
+    store: stores.messages,
     events,
     requestTimeoutMs: config.bus.requestTimeoutMs,
     recentSize: config.bus.recentSize,
@@ -125,14 +120,8 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     ...(options.templates ?? []),
     ...(options.builtins === false ? [] : builtinTemplates()),
   ]);
-  const missions = new MissionService(
-    new SqliteMissionStore(db, queueStore),
-    queue,
-    planner,
-    artifacts,
-    events,
-  );
-  const agents = new SqliteAgentRegistry(db);
+  const missions = new MissionService(stores.missions, queue, planner, artifacts, events);
+  const agents = stores.agents;
   const messaging = (agentName: string): AgentMessaging => messagingOf(system, agentName);
   const nodes: AgentNode[] = [];
   closers.push(async () => {
@@ -142,7 +131,7 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     config,
     logger,
     events,
-    db,
+    admin: stores.admin,
     catalog,
     queue,
     bus,
@@ -172,7 +161,7 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
       for (const close of closers.reverse()) await close();
       // Mission refreshes started by this process's settlements finish before the store closes.
       await missions.drain();
-      db.close();
+      await stores.close();
     },
   };
   return system;

@@ -22,7 +22,7 @@ describe('error registry', () => {
   });
 
   it('maps a full disk to STORE_FULL and keeps the cause', () => {
-    const cause = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const cause = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
     const error = toMagnaError(cause);
     expect(error.code).toBe('STORE_FULL');
     expect(error.cause).toBe(cause);

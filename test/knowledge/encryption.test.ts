@@ -8,6 +8,7 @@ import { openSystem } from '../../src/runtime/system.js';
 import { AesGcmEncryptor, generateKey, parseKey } from '../../src/security/encryption.js';
 import { rotateEncryption } from '../../src/security/rotation.js';
 import { SqliteSecurityStore } from '../../src/store/sqlite/security-store.js';
+import { rawDb } from '../support/system.js';
 import { type TestKb, tempDir, testKb } from './helpers.js';
 
 // No capitalised names and no numbers: extraction finds no entity or fact here, so nothing of
@@ -250,7 +251,7 @@ describe('knowledge encryption at rest', () => {
     });
     try {
       await system.knowledge.ingest(SYSTEM_PRINCIPAL, { namespace: 'notes', documents: DOCUMENTS });
-      const row = system.db.prepare('SELECT text FROM kb_chunks ORDER BY seq LIMIT 1').get() as {
+      const row = rawDb(system).prepare('SELECT text FROM kb_chunks ORDER BY seq LIMIT 1').get() as {
         text: string;
       };
       expect(system.encryption.keyIdOf(row.text)).toBe(system.encryption.currentKeyId);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ManualClock } from '../../src/core/clock.js';
+import { type Clock, ManualClock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/core/config.js';
 import { type AnyEvent, EventHub } from '../../src/core/events.js';
 import { SkillCatalog } from '../../src/queue/skill-catalog.js';
@@ -15,7 +15,8 @@ export interface QueueHarness {
   close(): Promise<void>;
 }
 
-export type StoreFactory = () => Promise<{ store: QueueStore; close(): Promise<void> }>;
+/** Builds a store whose lease clock is `clock` (the harness's manual clock). */
+export type StoreFactory = (clock: Clock) => Promise<{ store: QueueStore; close(): Promise<void> }>;
 
 export const SKILLS = ['alpha', 'beta', 'gamma'] as const;
 
@@ -23,7 +24,8 @@ export async function makeHarness(
   factory: StoreFactory,
   queueOverrides: Record<string, unknown> = {},
 ): Promise<QueueHarness> {
-  const { store, close } = await factory();
+  const clock = new ManualClock();
+  const { store, close } = await factory(clock);
   const catalog = new SkillCatalog();
   for (const name of SKILLS) {
     catalog.register({
@@ -36,7 +38,6 @@ export async function makeHarness(
   const hub = new EventHub();
   const events: AnyEvent[] = [];
   hub.onAny((event) => events.push(event));
-  const clock = new ManualClock();
   const config = loadConfig({
     env: {},
     overrides: { queue: { backoffBaseMs: 1000, backoffMaxMs: 60_000, ...queueOverrides } },

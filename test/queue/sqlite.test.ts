@@ -1,13 +1,18 @@
 import { openSqlite } from '../../src/store/sqlite/database.js';
 import { SqliteQueueStore } from '../../src/store/sqlite/queue-store.js';
 import { queueContract } from './contract.js';
+import { groupCommitContract } from './contract-group.js';
+import type { StoreFactory } from './harness.js';
 
-queueContract('sqlite', async () => {
+const factory: StoreFactory = async (clock) => {
   const db = openSqlite(':memory:');
   return {
-    store: new SqliteQueueStore(db),
+    store: new SqliteQueueStore(db, clock),
     close: async () => {
       db.close();
     },
   };
-});
+};
+
+queueContract('sqlite', factory);
+groupCommitContract('sqlite', factory);

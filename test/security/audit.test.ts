@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditHash } from '../../src/security/audit.js';
 import { openTestApi, type TestApi } from '../api/helpers.js';
+import { rawDb } from '../support/system.js';
 
 let api: TestApi | undefined;
 afterEach(async () => {
@@ -78,7 +79,7 @@ describe('audit log', () => {
     }
     const ok = await api.app.inject({ method: 'GET', url: '/audit/verify', headers: api.auth('admin') });
     expect(ok.json()).toMatchObject({ valid: true, records: 5 });
-    const db = api.system.db;
+    const db = rawDb(api.system);
     expect(() => db.prepare("UPDATE audit_log SET outcome = 'failed' WHERE seq = 3").run()).toThrow(
       /append-only/,
     );

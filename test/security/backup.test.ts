@@ -10,6 +10,7 @@ import type { System } from '../../src/runtime/system.js';
 import { createBackup, restoreBackup, verifyBackup } from '../../src/store/sqlite/backup.js';
 import { schemaVersion } from '../../src/store/sqlite/database.js';
 import { openTestApi, type TestApi } from '../api/helpers.js';
+import { rawDb } from '../support/system.js';
 
 const work = mkdtempSync(join(tmpdir(), 'magna-backup-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -104,14 +105,14 @@ describe('backup and restore', () => {
         await new Promise((r) => setImmediate(r));
       }
     })();
-    const summary = await createBackup(api.system.db, {
+    const summary = await createBackup(rawDb(api.system), {
       artifactsRoot: api.system.artifacts.root,
       target: backupFile,
     });
     writing = false;
     await writer;
     expect(written).toBeGreaterThan(0);
-    expect(summary.schemaVersion).toBe(schemaVersion(api.system.db));
+    expect(summary.schemaVersion).toBe(schemaVersion(rawDb(api.system)));
     expect(summary.schemaVersion).toBeGreaterThanOrEqual(5);
     expect(summary.sha256).toBe(createHash('sha256').update(readFileSync(backupFile)).digest('hex'));
     const bytes = readFileSync(backupFile);

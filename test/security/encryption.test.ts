@@ -12,6 +12,7 @@ import {
 } from '../../src/security/encryption.js';
 import { rotateEncryption } from '../../src/security/rotation.js';
 import { openTestApi, type TestApi } from '../api/helpers.js';
+import { rawDb } from '../support/system.js';
 
 const work = mkdtempSync(join(tmpdir(), 'magna-crypto-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -20,7 +21,7 @@ const SECRET = 'the launch code is PURPLE-ELEPHANT-42';
 const CANARY = 'this plain message is CANARY-ORANGE-7';
 
 function rawBytes(home: string, system: TestApi['system']): Buffer {
-  system.db.pragma('wal_checkpoint(TRUNCATE)');
+  rawDb(system).pragma('wal_checkpoint(TRUNCATE)');
   const parts = [readFileSync(join(home, 'magnatronic.db'))];
   if (existsSync(join(home, 'magnatronic.db-wal')))
     parts.push(readFileSync(join(home, 'magnatronic.db-wal')));
@@ -125,7 +126,7 @@ describe('encryption at rest', () => {
       expect(raw.includes(Buffer.from('PURPLE-ELEPHANT'))).toBe(false);
       expect(raw.includes(Buffer.from('launch code'))).toBe(false);
       // Readers get the plaintext back.
-      const stored = (await api.system.db
+      const stored = (await rawDb(api.system)
         .prepare('SELECT envelope FROM bus_messages ORDER BY seq')
         .all()) as Array<{ envelope: string }>;
       const encrypted = stored.filter((r) => r.envelope.startsWith('enc:v1:'));
@@ -185,7 +186,9 @@ describe('encryption at rest', () => {
 
     api = await openTestApi({ security: { encryptionKey: newKey } }, { home });
     try {
-      const row = api.system.db.prepare('SELECT envelope FROM bus_messages').get() as { envelope: string };
+      const row = rawDb(api.system).prepare('SELECT envelope FROM bus_messages').get() as {
+        envelope: string;
+      };
       expect(api.system.encryption.keyIdOf(row.envelope)).toBe(newId);
       expect(JSON.parse(api.system.encryption.decryptText(row.envelope)).body.text).toBe(SECRET);
       expect((await api.system.artifacts.read(mission.id, 'secret.txt')).toString()).toBe(SECRET);

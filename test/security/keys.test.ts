@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MagnaError } from '../../src/core/errors.js';
 import { parseExpiry } from '../../src/security/keys.js';
 import { openTestApi, type TestApi } from '../api/helpers.js';
+import { rawDb } from '../support/system.js';
 
 let api: TestApi | undefined;
 afterEach(async () => {
@@ -20,13 +21,13 @@ describe('API keys', () => {
       namespaces: ['acme/research'],
     });
     expect(made.key).toMatch(/^mgk\.key_[0-9A-Z]{26}\.[\w-]{43}$/);
-    api.system.db.pragma('wal_checkpoint(TRUNCATE)');
+    rawDb(api.system).pragma('wal_checkpoint(TRUNCATE)');
     const raw = readFileSync(join(api.home, 'magnatronic.db'));
     const secret = made.key.split('.')[2]!;
     expect(raw.includes(Buffer.from(secret))).toBe(false);
     expect(raw.includes(Buffer.from(made.key))).toBe(false);
     // Two keys never share a salt, so equal hashes would not reveal equal keys.
-    const rows = api.system.db.prepare('SELECT salt, hash FROM api_keys').all() as Array<{
+    const rows = rawDb(api.system).prepare('SELECT salt, hash FROM api_keys').all() as Array<{
       salt: Buffer;
       hash: Buffer;
     }>;

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { AgentDefinition } from '../../src/agents/sdk.js';
 import type { ConfigInput } from '../../src/core/config.js';
 import { type OpenSystemOptions, openSystem, type System } from '../../src/runtime/system.js';
+import type { SqliteDatabase } from '../../src/store/sqlite/database.js';
+import { sqliteDatabaseOf } from '../../src/store/sqlite/stores.js';
 
 /** A system on a fresh temporary home, with fast timings suited to tests. */
 export async function testSystem(
@@ -50,4 +52,9 @@ export async function until(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The SQLite connection under a system's stores, for tests that inspect what is stored. */
+export function rawDb(system: Pick<System, 'admin'>): SqliteDatabase {
+  return sqliteDatabaseOf(system.admin);
 }

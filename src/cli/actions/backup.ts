@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createBackup } from '../../store/sqlite/backup.js';
 import { auditCli } from '../cli-audit.js';
 import { type GlobalOptions, output, withSystem } from '../io.js';
 
@@ -10,7 +9,7 @@ export async function backup(file: string, _o: unknown, command: Command): Promi
   await withSystem(opts, async (system) => {
     // Recorded first, so the backup holds the record of its own making.
     await auditCli(system, 'backup.create', target, 'ok');
-    const summary = await createBackup(system.db, { artifactsRoot: system.artifacts.root, target });
+    const summary = await system.admin.backup({ artifactsRoot: system.artifacts.root, target });
     output(
       opts,
       summary,

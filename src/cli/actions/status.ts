@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { databasePath } from '../../runtime/system.js';
-import { schemaVersion } from '../../store/sqlite/database.js';
 import { type GlobalOptions, output, withSystem } from '../io.js';
 
 export async function status(_o: unknown, command: Command): Promise<void> {
@@ -11,10 +9,12 @@ export async function status(_o: unknown, command: Command): Promise<void> {
     for (const c of counts) byState[c.state] = (byState[c.state] ?? 0) + c.count;
     const missions = await system.missions.list({ limit: 5 });
     const agents = await system.agents.list();
+    const store = await system.admin.status();
     const status = {
       home: system.config.home,
-      database: databasePath(system.config),
-      schemaVersion: schemaVersion(system.db),
+      database: store.location,
+      dialect: store.dialect,
+      schemaVersion: store.schemaVersion,
       tasks: { byState, bySkill: counts },
       agents: { total: agents.length, up: agents.filter((a) => a.status !== 'down').length },
       recentMissions: missions.map((m) => ({

@@ -6,6 +6,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
+import type { BackupSummary } from '../admin-port.js';
 import type { Migration } from '../migration.js';
 import { type SqliteDatabase, schemaVersion } from './database.js';
 import { sqliteMigrations } from './migrations/index.js';
@@ -48,14 +49,6 @@ const manifestSchema = z.strictObject({
 });
 
 export type BackupManifest = z.infer<typeof manifestSchema>;
-
-export interface BackupSummary {
-  file: string;
-  bytes: number;
-  schemaVersion: number;
-  files: number;
-  sha256: string;
-}
 
 /**
  * Writes a consistent backup while the system runs: the database through SQLite's online backup

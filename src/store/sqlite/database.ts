@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { MagnaError, toMagnaError } from '../../core/errors.js';
+import { MagnaError } from '../../core/errors.js';
+import type { MigrationReport } from '../admin-port.js';
 import type { Migration } from '../migration.js';
+import { sqliteError } from './errors.js';
 import { sqliteMigrations } from './migrations/index.js';
 
 export type SqliteDatabase = Database.Database;
@@ -17,6 +19,18 @@ export function openSqlite(
   path: string,
   migrations: readonly Migration[] = sqliteMigrations,
 ): SqliteDatabase {
+  const db = openSqliteConnection(path);
+  try {
+    migrate(db, migrations);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** Opens the database with its pragmas set, without touching the schema (`magnatronic migrate` does). */
+export function openSqliteConnection(path: string): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: SqliteDatabase;
   try {
@@ -32,12 +46,6 @@ export function openSqlite(
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  try {
-    migrate(db, migrations);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
   return db;
 }
 
@@ -47,7 +55,7 @@ export function schemaVersion(db: SqliteDatabase): number {
 }
 
 /** Applies pending migrations, each in its own transaction; refuses a database from the future. */
-export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): MigrationReport {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const current = schemaVersion(db);
@@ -60,6 +68,7 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): v
     );
   }
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const applied: MigrationReport['applied'] = [];
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     try {
@@ -68,7 +77,7 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): v
         record.run(migration.version, migration.name, Date.now());
       })();
     } catch (cause) {
-      const error = toMagnaError(cause, 'STORE_MIGRATION_FAILED');
+      const error = sqliteError(cause, 'STORE_MIGRATION_FAILED');
       if (error.code === 'STORE_FULL') throw error;
       throw new MagnaError(
         'STORE_MIGRATION_FAILED',
@@ -78,5 +87,7 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): v
         },
       );
     }
+    applied.push({ version: migration.version, name: migration.name });
   }
+  return { from: current, to: Math.max(current, latest), applied };
 }

@@ -1,6 +1,6 @@
 import type { Transaction } from 'better-sqlite3';
-import { toMagnaError } from '../../core/errors.js';
 import type { SqliteDatabase } from './database.js';
+import { sqliteError } from './errors.js';
 
 interface Pending {
   work: () => unknown;
@@ -53,12 +53,12 @@ export class GroupCommit {
     try {
       settled = this.batch.immediate(items);
     } catch (error) {
-      for (const item of items) item.reject(toMagnaError(error));
+      for (const item of items) item.reject(sqliteError(error));
       return;
     }
     settled.forEach((result, i) => {
       if (result.ok) items[i]!.resolve(result.value);
-      else items[i]!.reject(toMagnaError(result.error));
+      else items[i]!.reject(sqliteError(result.error));
     });
   }
 }

@@ -8,9 +8,9 @@ import {
   type NewDeadLetter,
   type StoredMessage,
 } from '../../bus/message-store.js';
-import { toMagnaError } from '../../core/errors.js';
 import type { Encryptor } from '../../security/encryption.js';
 import type { SqliteDatabase } from './database.js';
+import { sqliteError } from './errors.js';
 
 interface DeadLetterRow {
   seq: number;
@@ -172,7 +172,7 @@ export class SqliteMessageStore implements MessageStore {
     try {
       return fn();
     } catch (error) {
-      throw toMagnaError(error, 'UNAVAILABLE');
+      throw sqliteError(error, 'UNAVAILABLE');
     }
   }
 }

@@ -1,4 +1,5 @@
-import { isMagnaError, MagnaError, toMagnaError } from '../../core/errors.js';
+import { type Clock, systemClock } from '../../core/clock.js';
+import { isMagnaError, MagnaError } from '../../core/errors.js';
 import type {
   ClaimRequest,
   Completion,
@@ -12,6 +13,7 @@ import type {
 } from '../../queue/store-port.js';
 import type { Effect, Lease, Task, TaskError, TaskFilter, TaskState } from '../../queue/types.js';
 import type { SqliteDatabase } from './database.js';
+import { sqliteError } from './errors.js';
 import { type EffectFilter, QueueQueries } from './queue-queries.js';
 import { prepareQueueStatements, type QueueStatements } from './queue-statements.js';
 import { insertedTask, rawTaskReader } from './task-records.js';
@@ -27,7 +29,11 @@ export class SqliteQueueStore implements QueueStore {
   private readonly queries: QueueQueries;
   private readonly claimed: { read: (row: unknown[]) => Task; rank: number; seq: number };
 
-  constructor(private readonly db: SqliteDatabase) {
+  /** `clock`: the lease clock; for an embedded database the host's clock is the database's. */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.s = prepareQueueStatements(db);
     this.queries = new QueueQueries(db);
     this.s.claim.raw(true);
@@ -43,7 +49,7 @@ export class SqliteQueueStore implements QueueStore {
     try {
       return this.db.transaction(fn).immediate();
     } catch (error) {
-      throw toMagnaError(error);
+      throw sqliteError(error);
     }
   }
 
@@ -141,7 +147,8 @@ export class SqliteQueueStore implements QueueStore {
 
   async claim(request: ClaimRequest): Promise<Task[]> {
     return this.tx(() => {
-      const { now, limit } = request;
+      const { limit } = request;
+      const now = this.clock.now();
       const open: string[] = [];
       // Skills claimed on their own: capped below the batch, or rate-limited (their starts are counted).
       const separate: Array<{ skill: string; max: number; rated: boolean }> = [];
@@ -193,8 +200,9 @@ export class SqliteQueueStore implements QueueStore {
     });
   }
 
-  async heartbeat(leases: Lease[], now: number, leaseMs: number): Promise<string[]> {
+  async heartbeat(leases: Lease[], leaseMs: number): Promise<string[]> {
     return this.tx(() => {
+      const now = this.clock.now();
       const lost: string[] = [];
       for (const lease of leases) {
         const changed = this.s.heartbeat.run(
@@ -422,8 +430,9 @@ export class SqliteQueueStore implements QueueStore {
     });
   }
 
-  async recoverExpired(now: number, decide: (task: Task) => FailureDecision) {
+  async recoverExpired(decide: (task: Task) => FailureDecision) {
     return this.tx(() => {
+      const now = this.clock.now();
       const rows = this.s.expired.all(now) as TaskRow[];
       return rows.map((row) => {
         const task = rowToTask(row);
