@@ -3,6 +3,7 @@ import type { MagnaConfig } from '../core/config.js';
 import type { KnowledgeStore } from '../knowledge/store-port.js';
 import type { MissionStore } from '../orchestrator/types.js';
 import type { QueueStore } from '../queue/store-port.js';
+import type { WakeUp } from '../queue/wake-up.js';
 import type { AgentRegistry } from '../runtime/agent-registry.js';
 import type { Encryptor } from '../security/encryption.js';
 import type { SecurityStore } from '../security/store-port.js';
@@ -22,10 +23,10 @@ export interface Stores {
   security: SecurityStore;
   admin: StoreAdmin;
   /**
-   * Resolves when work may be waiting for `skills` (another process enqueued or released some),
-   * or after `timeoutMs`, whichever is first. Dialects without a notification channel just wait.
+   * The dialect's own cross-process wake-up, when it has one (PostgreSQL: LISTEN/NOTIFY on the
+   * database). Embedded SQLite has none here; processes on one home use the local channel.
    */
-  waitForWork?(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  wakeUp?: WakeUp;
   close(): Promise<void>;
 }
 
