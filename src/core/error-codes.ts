@@ -159,6 +159,31 @@ export const ERROR_CODES = {
     exit: 2,
     doc: "The configured store (SQLite or PostgreSQL) does not offer this operation; the message names the store's own tool.",
   },
+  LLM_RATE_LIMITED: {
+    http: 429,
+    exit: 5,
+    doc: 'The model provider kept answering HTTP 429 after the allowed retries; try again later.',
+  },
+  CREATIVE_NO_FACTS: {
+    http: 422,
+    exit: 2,
+    doc: 'The knowledge base or research input holds no facts to write about; ingest sources first.',
+  },
+  IMAGE_INVALID: {
+    http: 422,
+    exit: 2,
+    doc: 'An image cannot be decoded: it is corrupt, truncated or empty. Nothing was stored.',
+  },
+  IMAGE_TOO_LARGE: {
+    http: 413,
+    exit: 2,
+    doc: 'An image exceeds the pixel limit (a decompression bomb guard) or the byte limit. Nothing was stored.',
+  },
+  IMAGE_UNSUPPORTED_FORMAT: {
+    http: 415,
+    exit: 2,
+    doc: 'An image is in a format the design tools do not read or write (PNG, JPEG, WebP, AVIF, GIF, TIFF, SVG in; PNG, JPEG, WebP, AVIF out).',
+  },
 } as const satisfies Record<string, { http: number; exit: number; doc: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

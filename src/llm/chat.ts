@@ -12,6 +12,11 @@ export interface ChatOptions {
   /** Sampling temperature; 0 (the default) for the most repeatable output. */
   temperature?: number;
   maxTokens?: number;
+  /**
+   * Streams the reply (server-sent events) and calls this with each piece of text as it arrives;
+   * the returned promise still resolves to the whole reply.
+   */
+  onDelta?: (text: string) => void;
 }
 
 export interface ChatProvider {
