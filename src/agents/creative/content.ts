@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { generateContent } from '../../creative/content/index.js';
 import { AUDIENCES, CONTENT_FORMATS, LENGTHS, TONES } from '../../creative/content/request.js';
 import { writeWithManifest } from '../../creative/manifest.js';
 import { createChatProvider } from '../../llm/index.js';
 import { defineSkill } from '../sdk.js';
-import { gatherEvidence } from './evidence.js';
 
 /**
  * `creative.content`: briefs, executive summaries, articles, FAQs, social posts, headlines and
@@ -43,6 +41,11 @@ export const contentSkill = defineSkill({
     modelDropped: z.number().int().optional(),
   }),
   async handler(input, ctx) {
+    // The generator (citation checker, readability dictionaries) loads on first use, not at start-up.
+    const [{ gatherEvidence }, { generateContent }] = await Promise.all([
+      import('./evidence.js'),
+      import('../../creative/content/index.js'),
+    ]);
     const evidence = await gatherEvidence(input, ctx);
     await ctx.progress(0.3, `${evidence.facts.length} facts`);
     const result = await generateContent(
