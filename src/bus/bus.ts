@@ -38,7 +38,10 @@ export interface MessageBusOptions {
 export interface AgentEndpoint {
   readonly name: string;
   readonly role: string;
-  /** Resolves once the durable messages stored for this agent or its role are in its mailbox. */
+  /**
+   * Resolves once the agent's subscriptions are in effect (on a broker too) and the durable
+   * messages stored for it or its role are in its mailbox.
+   */
   readonly ready: Promise<void>;
   /** Messages waiting in this agent's mailbox (not counting those being handled). */
   queued(): number;
@@ -204,7 +207,10 @@ export class MessageBus {
       (stored) => this.takeOver(stored),
     );
     // Never rejects: a store failure here is reported, and the agent still gets live messages.
-    const ready = this.durable.reload([`agent:${name}`, `role:${role}`]).then(
+    const subscribed = transport
+      .ready()
+      .catch((error: unknown) => this.onError(error, `subscribing ${name}`));
+    const reloaded = this.durable.reload([`agent:${name}`, `role:${role}`]).then(
       (stored) => {
         for (const { envelope } of stored) {
           if (receiver.closed) this.durable.forget(envelope.id);
@@ -216,6 +222,7 @@ export class MessageBus {
       },
       (error: unknown) => this.onError(error, `loading stored messages for ${name}`),
     );
+    const ready = Promise.all([subscribed, reloaded]).then(() => undefined);
     return {
       name,
       role,

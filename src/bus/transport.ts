@@ -28,6 +28,11 @@ export interface Transport {
    */
   interest(subject: string): Interest;
   subscribe(pattern: string, handler: TransportHandler, options?: SubscribeOptions): TransportSubscription;
+  /**
+   * Resolves once every subscription made so far is in effect (a broker applies them
+   * asynchronously: one round trip). In process they take effect at once.
+   */
+  ready(): Promise<void>;
   /** Stops every subscription; later publishes are dropped. */
   close(): Promise<void>;
 }

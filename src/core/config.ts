@@ -57,6 +57,22 @@ export const configSchema = z.object({
     .object({
       requestTimeoutMs: positiveInt.default(30_000),
       recentSize: positiveInt.max(100_000).default(1000),
+      /** Unset: the in-process transport (one process). `nats://` or `tls://`: a cluster over NATS. */
+      url: z
+        .string()
+        .regex(
+          /^((nats|tls):\/\/[^\s/,]+)(,(nats|tls):\/\/[^\s/,]+)*$/,
+          'must be nats:// or tls:// URLs, comma-separated',
+        )
+        .optional(),
+      prefix: z
+        .string()
+        .regex(/^[\w-]+(\.[\w-]+)*$/, 'must be dot-separated words')
+        .default('magna'),
+      tlsCa: z.string().optional(),
+      tlsCert: z.string().optional(),
+      tlsKey: z.string().optional(),
+      durableLeaseMs: positiveInt.default(15_000),
     })
     .prefault({}),
   server: z
@@ -185,6 +201,28 @@ export const OPTIONS: ReadonlyArray<{ env: string; path: string; doc: string }> 
     env: 'MAGNA_BUS_RECENT_SIZE',
     path: 'bus.recentSize',
     doc: 'Recently routed messages kept in memory for listings.',
+  },
+  {
+    env: 'MAGNA_BUS_URL',
+    path: 'bus.url',
+    doc: 'NATS servers (nats:// or tls://, comma-separated) for a cluster; unset keeps the bus in process.',
+  },
+  {
+    env: 'MAGNA_BUS_PREFIX',
+    path: 'bus.prefix',
+    doc: 'First subject token on NATS, so several systems can share one server.',
+  },
+  { env: 'MAGNA_BUS_TLS_CA', path: 'bus.tlsCa', doc: 'PEM file of the CA that signed the NATS servers.' },
+  {
+    env: 'MAGNA_BUS_TLS_CERT',
+    path: 'bus.tlsCert',
+    doc: 'PEM client certificate for NATS servers that verify clients.',
+  },
+  { env: 'MAGNA_BUS_TLS_KEY', path: 'bus.tlsKey', doc: 'PEM private key of the NATS client certificate.' },
+  {
+    env: 'MAGNA_BUS_DURABLE_LEASE_MS',
+    path: 'bus.durableLeaseMs',
+    doc: 'Lease on a durable message a process holds; another process takes it over when it lapses.',
   },
   { env: 'MAGNA_SERVER_HOST', path: 'server.host', doc: 'Address the HTTP API listens on.' },
   { env: 'MAGNA_SERVER_PORT', path: 'server.port', doc: 'Port the HTTP API listens on.' },

@@ -4,7 +4,6 @@ import { builtinAgents, builtinTemplates } from '../agents/builtin.js';
 import type { AgentDefinition, AgentMessaging } from '../agents/sdk.js';
 import type { AgentServices } from '../agents/services.js';
 import { MessageBus } from '../bus/bus.js';
-import { MemoryTransport } from '../bus/memory/transport.js';
 import { type ConfigInput, loadConfig, type MagnaConfig } from '../core/config.js';
 import { EventHub } from '../core/events.js';
 import { OpenAiEmbeddings } from '../knowledge/embeddings.js';
@@ -20,6 +19,7 @@ import { SecurityService } from '../security/service.js';
 import type { StoreAdmin } from '../store/admin-port.js';
 import { openStores } from '../store/stores.js';
 import type { AgentRegistry } from './agent-registry.js';
+import { openTransport } from './bus-transport.js';
 import { AgentNode } from './node.js';
 
 /**
@@ -97,14 +97,15 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
   const services: AgentServices = { encryption, knowledge };
   const security = new SecurityService(stores.security, encryption, events, config.security);
   const closers: Array<() => Promise<void> | void> = [];
-  // Embedded mode: in-process transport, durable messages and dead letters in the same database.
-  const transport = new MemoryTransport();
+  // In process unless bus.url names NATS; durable messages and dead letters live in the database.
+  const transport = await openTransport(config.bus, logger, `magnatronic-${process.pid}`);
   const bus = new MessageBus({
     transport,
     store: stores.messages,
     events,
     requestTimeoutMs: config.bus.requestTimeoutMs,
     recentSize: config.bus.recentSize,
+    durableLeaseMs: config.bus.durableLeaseMs,
     onError: (error, context) => logger.warn({ err: error }, `bus: ${context}`),
   });
   closers.push(

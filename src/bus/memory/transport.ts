@@ -90,6 +90,8 @@ export class MemoryTransport implements Transport {
     return { pattern, unsubscribe: () => this.remove(sub) };
   }
 
+  async ready(): Promise<void> {}
+
   async close(): Promise<void> {
     this.closed = true;
     for (const list of this.exact.values()) for (const sub of list) sub.active = false;
