@@ -10,6 +10,7 @@ import { installAudit, installAuth } from './auth.js';
 import { sendError } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
+import { listenError } from './port.js';
 import { type RouteDef, registerRoutes } from './route.js';
 import { agentRoutes } from './routes/agents.js';
 import { auditRoutes } from './routes/audit.js';
@@ -207,7 +208,13 @@ export async function startApiServer(
   }
   const app = await buildApiServer(system);
   const host = options.host ?? system.config.server.host;
-  await app.listen({ host, port: options.port ?? system.config.server.port });
+  const wanted = options.port ?? system.config.server.port;
+  try {
+    await app.listen({ host, port: wanted });
+  } catch (error) {
+    await app.close();
+    throw listenError(error, host, wanted);
+  }
   const address = app.server.address();
   const port =
     typeof address === 'object' && address ? address.port : (options.port ?? system.config.server.port);

@@ -16,17 +16,32 @@ export function systemOptions(options: GlobalOptions): OpenSystemOptions {
   return { overrides };
 }
 
-/** Opens the system for one command, runs it, and always closes the store. */
-export async function withSystem<T>(options: GlobalOptions, fn: (system: System) => Promise<T>): Promise<T> {
+/**
+ * Opens the system for one command, runs it, and always closes the store. Only commands that are
+ * meant to make a home pass `{ create: true }`; the rest refuse a folder without one.
+ */
+export async function withSystem<T>(
+  options: GlobalOptions,
+  fn: (system: System) => Promise<T>,
+  open: { create?: boolean } = {},
+): Promise<T> {
   // Loaded here, not at the top: main.ts imports this module for reportError, and `--help` must
   // not load the store.
   const { openSystem } = await import('../runtime/system.js');
-  const system = await openSystem(systemOptions(options));
+  const system = await openSystem({ ...systemOptions(options), create: open.create === true });
   try {
     return await fn(system);
   } finally {
     await system.close();
   }
+}
+
+/** withSystem for the commands that make a home when there is none (kb ingest, keys create). */
+export function withNewOrExistingSystem<T>(
+  options: GlobalOptions,
+  fn: (system: System) => Promise<T>,
+): Promise<T> {
+  return withSystem(options, fn, { create: true });
 }
 
 /** Prints `data` as JSON with --json, else the human text. */

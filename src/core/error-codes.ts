@@ -149,6 +149,16 @@ export const ERROR_CODES = {
     exit: 1,
     doc: 'No source of a research mission could be read; the error lists each source with its reason.',
   },
+  HOME_NOT_FOUND: {
+    http: 404,
+    exit: 3,
+    doc: 'No Magnatronic home (data directory with a database) at the given path; only start, run, demo, kb ingest and keys create make one.',
+  },
+  SERVER_PORT_IN_USE: {
+    http: 500,
+    exit: 75,
+    doc: 'Another process listens on the API port; stop it or choose another port (server.port, MAGNA_SERVER_PORT).',
+  },
   STEP_OUTPUT_EMPTY: {
     http: 422,
     exit: 1,

@@ -17,9 +17,10 @@ import { TaskQueue } from '../queue/task-queue.js';
 import { createEncryptor, type Encryptor } from '../security/encryption.js';
 import { SecurityService } from '../security/service.js';
 import type { StoreAdmin } from '../store/admin-port.js';
-import { openStores } from '../store/stores.js';
+import { dialectOf, openStores } from '../store/stores.js';
 import type { AgentRegistry } from './agent-registry.js';
 import { openTransport } from './bus-transport.js';
+import { checkHome, markHome } from './home.js';
 import { AgentNode } from './node.js';
 
 /**
@@ -64,6 +65,11 @@ export interface OpenSystemOptions {
   templates?: PlanTemplate[];
   /** Leave out the built-in agents (tests of the runtime itself). */
   builtins?: boolean;
+  /**
+   * May this open make a new home (default true)? Read-only commands pass false and get
+   * HOME_NOT_FOUND instead of an empty store in the wrong folder.
+   */
+  create?: boolean;
 }
 
 export function databasePath(config: Pick<MagnaConfig, 'home'>): string {
@@ -75,7 +81,12 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
   const logger = options.logger ?? createLogger(config);
   const events = new EventHub();
   const encryption = createEncryptor(config.security);
+  // An embedded home is checked before its database opens: never made by a read-only command,
+  // never replaced by an empty store.
+  const embedded = dialectOf(config) === 'sqlite';
+  if (embedded) checkHome(config.home, databasePath(config), { create: options.create ?? true });
   const stores = await openStores(config, { encryption });
+  if (embedded) markHome(config.home, databasePath(config));
   const catalog = new SkillCatalog();
   const queue = new TaskQueue(stores.queue, catalog, events, config.queue);
   const artifacts = new ArtifactStore(join(config.home, 'artifacts'), encryption);

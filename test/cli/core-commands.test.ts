@@ -64,7 +64,8 @@ describe('magnatronic CLI', { timeout: CLI_TEST_TIMEOUT }, () => {
     expect(corrupt.stderr).toContain('CONFIG_INVALID');
 
     const cwd2 = workdir();
-    expect(cli(['status'], { cwd: cwd2 }).code).toBe(0);
+    // A read-only command makes no home; one that is meant to (keys create) does.
+    expect(cli(['keys', 'create', '--role', 'viewer'], { cwd: cwd2 }).code).toBe(0);
     const db = new Database(join(cwd2, '.magnatronic/magnatronic.db'));
     db.prepare('INSERT INTO schema_migrations VALUES (999, ?, ?)').run('future', Date.now());
     db.close();

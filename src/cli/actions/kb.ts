@@ -7,7 +7,7 @@ import { type Principal, SYSTEM_PRINCIPAL, SYSTEM_ROLES, type SystemRole } from 
 import { KB_ROLES, MAINTENANCE_TASKS, type MaintenanceTask } from '../../knowledge/index.js';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { DocumentInput, KbFact, KbRole, SearchHit } from '../../knowledge/types.js';
-import { type GlobalOptions, output, parseIntOption, withSystem } from '../io.js';
+import { type GlobalOptions, output, parseIntOption, withNewOrExistingSystem, withSystem } from '../io.js';
 
 interface KbOptions extends GlobalOptions {
   as?: string;
@@ -124,7 +124,7 @@ export async function ingest(paths: string[], _o: unknown, command: Command): Pr
   const opts = command.optsWithGlobals<KbOptions & { extract: boolean }>();
   const documents: DocumentInput[] = [];
   for (const path of paths) documents.push(...(await readDocuments(path)));
-  await withSystem(opts, async (system) => {
+  await withNewOrExistingSystem(opts, async (system) => {
     const result = await kbOf(system).ingest(principalOf(opts), {
       ...(opts.namespace?.[0] ? { namespace: opts.namespace[0] } : {}),
       documents,
@@ -170,7 +170,7 @@ export async function importKb(file: string, _o: unknown, command: Command): Pro
   const text = await readFile(file, 'utf8').catch((cause: unknown) => {
     throw new MagnaError('NOT_FOUND', `Cannot read ${file}: ${(cause as Error).message}`, { cause });
   });
-  await withSystem(opts, async (system) => {
+  await withNewOrExistingSystem(opts, async (system) => {
     const counts = await kbOf(system).importJsonLines(principalOf(opts), text);
     output(opts, counts, () =>
       Object.entries(counts)

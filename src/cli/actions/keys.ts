@@ -4,7 +4,7 @@ import { SYSTEM_ROLES, type SystemRole } from '../../core/principal.js';
 import { parseExpiry } from '../../security/keys.js';
 import { rotateEncryption as rotate } from '../../security/rotation.js';
 import { auditCli, cliActor } from '../cli-audit.js';
-import { type GlobalOptions, output, withSystem } from '../io.js';
+import { type GlobalOptions, output, withNewOrExistingSystem, withSystem } from '../io.js';
 
 function date(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -20,7 +20,7 @@ export async function create(_o: unknown, command: Command): Promise<void> {
       `--role must be one of ${SYSTEM_ROLES.join(', ')}, got "${opts.role}".`,
     );
   }
-  await withSystem(opts, async (system) => {
+  await withNewOrExistingSystem(opts, async (system) => {
     const { key, record } = await system.security.keys.create({
       role: opts.role as SystemRole,
       createdBy: cliActor(),

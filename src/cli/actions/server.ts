@@ -2,12 +2,15 @@ import type { Command } from 'commander';
 import { startApiServer } from '../../api/server.js';
 import { openSystem } from '../../runtime/system.js';
 import { type GlobalOptions, parseIntOption, systemOptions } from '../io.js';
+import { claimStopSignals, stopRequested } from '../shutdown.js';
 
 export async function server(_o: unknown, command: Command): Promise<void> {
   const opts = command.optsWithGlobals<GlobalOptions & { host?: string; port?: string }>();
   const base = systemOptions(opts);
+  const stop = claimStopSignals();
   const system = await openSystem({
     ...base,
+    create: false,
     overrides: { ...base.overrides, log: { level: (opts.logLevel as 'info') ?? 'info' } },
   });
   try {
@@ -16,11 +19,7 @@ export async function server(_o: unknown, command: Command): Promise<void> {
       ...(opts.port !== undefined ? { port: parseIntOption('port', opts.port) } : {}),
     });
     system.logger.info({ url: api.url, docs: `${api.url}/docs` }, 'API listening');
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    });
+    await stopRequested(stop);
     await api.close();
   } finally {
     await system.close();

@@ -3,6 +3,7 @@ import { register as agents } from './agents.js';
 import { register as audit } from './audit.js';
 import { register as backup } from './backup.js';
 import { register as demo } from './demo.js';
+import { register as doctor } from './doctor.js';
 import { register as kb } from './kb.js';
 import { register as keys } from './keys.js';
 import { register as restore } from './restore.js';
@@ -26,4 +27,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   audit,
   backup,
   restore,
+  doctor,
 ];

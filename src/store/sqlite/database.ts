@@ -5,6 +5,7 @@ import { MagnaError } from '../../core/errors.js';
 import type { MigrationReport } from '../admin-port.js';
 import type { Migration } from '../migration.js';
 import { sqliteError } from './errors.js';
+import { CORRUPT_HINT, refuseCorrupt } from './integrity.js';
 import { sqliteMigrations } from './migrations/index.js';
 
 export type SqliteDatabase = Database.Database;
@@ -39,13 +40,21 @@ export function openSqliteConnection(path: string): SqliteDatabase {
   } catch (cause) {
     throw new MagnaError(
       'STORE_CORRUPT',
-      `Cannot open ${path} as a SQLite database: ${(cause as Error).message}`,
+      `Cannot open ${path} as a SQLite database: ${(cause as Error).message}. ${CORRUPT_HINT}`,
       { cause },
     );
   }
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  if (path !== ':memory:') {
+    try {
+      refuseCorrupt(db, path);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
   return db;
 }
 

@@ -1,4 +1,5 @@
 import { type ErrorCode, MagnaError } from '../../core/errors.js';
+import { CORRUPT_HINT } from './integrity.js';
 
 /**
  * better-sqlite3's error codes mapped to Magnatronic's, here in the adapter so that nothing above
@@ -15,8 +16,10 @@ export function sqliteError(error: unknown, fallback: ErrorCode = 'INTERNAL'): M
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new MagnaError('UNAVAILABLE', `The database is busy: ${message}`, { cause: error });
   }
-  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
-    return new MagnaError('STORE_CORRUPT', `The database file is damaged: ${message}`, { cause: error });
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return new MagnaError('STORE_CORRUPT', `The database file is damaged: ${message}. ${CORRUPT_HINT}`, {
+      cause: error,
+    });
   }
   return new MagnaError(fallback, message, { cause: error });
 }

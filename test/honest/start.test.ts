@@ -1,0 +1,118 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSystem } from '../../src/runtime/system.js';
+import { cli, REPO_ROOT } from '../support/cli.js';
+
+const TSX = pathToFileURL(resolve(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+/** Each CLI run starts Node with the TypeScript loader: seconds apiece on a loaded 2-core box. */
+const CLI_TIMEOUT_MS = 180_000;
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  waitFor(pattern: RegExp): Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `magnatronic <args>` from source and follows its stderr (where the logs go). */
+function spawnCli(args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, resolve(REPO_ROOT, 'test/support/cli-entry.ts'), ...args],
+    {
+      env: { ...process.env, MAGNA_LOG_FORMAT: 'json', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let text = '';
+  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    for (const w of [...waiters]) if (w.pattern.test(text)) w.resolve();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitFor(pattern) {
+      if (pattern.test(text)) return Promise.resolve();
+      return new Promise<void>((ok, fail) => {
+        waiters.push({ pattern, resolve: ok });
+        void exited.then(() => {
+          if (!pattern.test(text)) fail(new Error(`exited before ${pattern}: ${text}`));
+        });
+      });
+    },
+  };
+}
+
+async function takenPort(): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+describe('start', () => {
+  const started: Running[] = [];
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const r of started.splice(0)) r.child.kill('SIGKILL');
+    for (const s of servers.splice(0)) await new Promise((ok) => s.close(ok));
+  });
+
+  it(
+    'exits with SERVER_PORT_IN_USE on a taken port, before registering anything',
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), 'magna-port-'));
+      const { server, port } = await takenPort();
+      servers.push(server);
+      const second = cli(['--home', home, 'start'], { cwd: home, env: { MAGNA_SERVER_PORT: String(port) } });
+      expect(second.code).toBe(75);
+      expect(second.stderr).toContain(
+        `error SERVER_PORT_IN_USE: Another process listens on 127.0.0.1:${port}`,
+      );
+      expect(second.stderr).not.toMatch(/\n\s+at /);
+      // No database, so no agent left registered as idle.
+      expect(existsSync(join(home, 'magnatronic.db'))).toBe(false);
+    },
+    CLI_TIMEOUT_MS,
+  );
+
+  it(
+    'stops cleanly on SIGTERM during start-up',
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), 'magna-signal-'));
+      const node = spawnCli(['--home', home, '--log-level', 'info', 'start'], { MAGNA_SERVER_PORT: '0' });
+      started.push(node);
+      // "starting" is logged once the handlers are in and before the store is opened.
+      await node.waitFor(/"msg":"starting"/);
+      node.child.kill('SIGTERM');
+      const { code, signal } = await node.exited;
+      expect(signal).toBeNull();
+      expect(code).toBe(0);
+      expect(node.output()).toMatch(/"msg":"stopped( during start-up)?"/);
+      expect(node.output()).not.toContain('"level":50');
+      // Whatever it had registered is down, not left idle.
+      if (existsSync(join(home, 'magnatronic.db'))) {
+        const system = await openSystem({ overrides: { home, log: { level: 'silent' } } });
+        try {
+          const agents = await system.agents.list();
+          expect(agents.filter((a) => a.status !== 'down')).toEqual([]);
+        } finally {
+          await system.close();
+        }
+      }
+    },
+    CLI_TIMEOUT_MS,
+  );
+});
