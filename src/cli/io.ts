@@ -36,7 +36,7 @@ export async function withSystem<T>(
   }
 }
 
-/** withSystem for the commands that make a home when there is none (kb ingest, keys create). */
+/** withSystem for the commands that make a home when there is none (kb ingest, kb import, keys create). */
 export function withNewOrExistingSystem<T>(
   options: GlobalOptions,
   fn: (system: System) => Promise<T>,

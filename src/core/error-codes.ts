@@ -152,7 +152,7 @@ export const ERROR_CODES = {
   HOME_NOT_FOUND: {
     http: 404,
     exit: 3,
-    doc: 'No Magnatronic home (data directory with a database) at the given path; only start, run, demo, kb ingest and keys create make one.',
+    doc: 'No Magnatronic home (data directory with a database) at the given path; only start, run, demo, kb ingest, kb import and keys create make one.',
   },
   SERVER_PORT_IN_USE: {
     http: 500,

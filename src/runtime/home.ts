@@ -11,7 +11,7 @@ import { MagnaError } from '../core/errors.js';
 export const HOME_MARKER = 'home.json';
 
 const CREATE_HINT =
-  'Run the command where the home is, pass --home DIR (or set MAGNA_HOME), or create one with `magnatronic start`, `run`, `demo`, `kb ingest` or `keys create`.';
+  'Run the command where the home is, pass --home DIR (or set MAGNA_HOME), or create one with `magnatronic start`, `run`, `demo`, `kb ingest`, `kb import` or `keys create`.';
 
 export interface HomeState {
   /** The database file exists and is not empty. */
