@@ -4,14 +4,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { openSystem } from '../../src/runtime/system.js';
 import { REPO_ROOT } from '../support/cli.js';
 
 const TSX = pathToFileURL(resolve(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const TRACE = pathToFileURL(resolve(REPO_ROOT, 'test/support/import-trace.mjs')).href;
 
 /** Runs the CLI from source and returns the packages it imported (bare specifiers, deduplicated). */
-function packagesLoadedBy(args: string[]): { code: number | null; stdout: string; packages: Set<string> } {
-  const cwd = mkdtempSync(join(tmpdir(), 'magna-startup-'));
+function packagesLoadedBy(
+  args: string[],
+  cwd = mkdtempSync(join(tmpdir(), 'magna-startup-')),
+): { code: number | null; stdout: string; packages: Set<string> } {
   const trace = join(cwd, 'imports.txt');
   const result = spawnSync(
     process.execPath,
@@ -49,8 +52,14 @@ describe('CLI start-up loads only what a command needs', () => {
       expect(run.packages.has(name), `--help imported ${name}`).toBe(false);
   });
 
-  it('status --json opens the store without the NLP, chart or HTTP packages', () => {
-    const run = packagesLoadedBy(['status', '--json']);
+  it('status --json opens the store without the NLP, chart or HTTP packages', async () => {
+    // status reads an existing home (it never makes one): make it here, in this process.
+    const cwd = mkdtempSync(join(tmpdir(), 'magna-startup-'));
+    const system = await openSystem({
+      overrides: { home: join(cwd, '.magnatronic'), log: { level: 'silent' } },
+    });
+    await system.close();
+    const run = packagesLoadedBy(['status', '--json'], cwd);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).tasks.byState).toEqual({});
     expect(run.packages.has('better-sqlite3')).toBe(true);
