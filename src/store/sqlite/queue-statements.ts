@@ -29,7 +29,9 @@ export function prepareQueueStatements(db: SqliteDatabase): QueueStatements {
         AND skill IN (SELECT value FROM json_each(@skills)) ORDER BY rank, seq LIMIT @limit)
       RETURNING *, CASE WHEN parent_id IS NULL AND NOT EXISTS (SELECT 1 FROM task_deps d WHERE d.task_id = tasks.id) THEN NULL
         ELSE (SELECT json_group_array(d.depends_on) FROM task_deps d WHERE d.task_id = tasks.id) END AS depends_on`),
-    runningOfSkill: db.prepare(`SELECT count(*) AS n FROM tasks WHERE skill = ? AND state = 'running'`),
+    runningOfSkill: db.prepare(
+      `SELECT coalesce((SELECT count FROM task_counts WHERE skill = ? AND state = 'running'), 0) AS n`,
+    ),
     rateUsed: db.prepare('SELECT starts FROM skill_rate WHERE skill = ? AND window = ?'),
     rateForget: db.prepare('DELETE FROM skill_rate WHERE skill = ? AND window < ?'),
     rateAdd: db.prepare(`INSERT INTO skill_rate (skill, window, starts) VALUES (?, ?, ?)
@@ -73,13 +75,14 @@ export function prepareQueueStatements(db: SqliteDatabase): QueueStatements {
     expired:
       db.prepare(`SELECT ${TASK_COLUMNS} FROM tasks t INDEXED BY tasks_leases WHERE t.state = 'running' AND t.lease_expires_at < ?
       ORDER BY t.lease_expires_at LIMIT 500`),
-    counts: db.prepare(
-      'SELECT skill, state, count(*) AS count FROM tasks GROUP BY skill, state ORDER BY skill, state',
-    ),
+    // Kept by the adapter in each state change's transaction (task-counts.ts); never scans tasks.
+    counts: db.prepare('SELECT skill, state, count FROM task_counts WHERE count > 0 ORDER BY skill, state'),
+    countBump: db.prepare(`INSERT INTO task_counts (skill, state, count) VALUES (?, ?, ?)
+      ON CONFLICT (skill, state) DO UPDATE SET count = count + excluded.count`),
     markDelivered: db.prepare('UPDATE task_effects SET delivered_at = ? WHERE key = ?'),
     prune: db.prepare(`DELETE FROM tasks WHERE finished_at < ? AND state IN ('succeeded','dead','cancelled')
       AND (mission_id IS NULL OR mission_id IN (SELECT id FROM missions WHERE finished_at IS NOT NULL))
-      RETURNING id`),
+      RETURNING id, skill, state`),
     pruneDeps: db.prepare('DELETE FROM task_deps WHERE task_id = ? OR depends_on = ?'),
     pruneEffects: db.prepare('DELETE FROM task_effects WHERE task_id = ? AND delivered_at IS NOT NULL'),
   };
@@ -110,6 +113,7 @@ export interface QueueStatements {
   redrive: Database.Statement;
   expired: Database.Statement;
   counts: Database.Statement;
+  countBump: Database.Statement;
   markDelivered: Database.Statement;
   prune: Database.Statement;
   pruneDeps: Database.Statement;

@@ -16,6 +16,7 @@ import type { SqliteDatabase } from './database.js';
 import { sqliteError } from './errors.js';
 import { type EffectFilter, QueueQueries } from './queue-queries.js';
 import { prepareQueueStatements, type QueueStatements } from './queue-statements.js';
+import { TaskTally } from './task-counts.js';
 import { insertedTask, rawTaskReader } from './task-records.js';
 import { rowToTask, type TaskRow } from './task-rows.js';
 
@@ -27,7 +28,7 @@ import { rowToTask, type TaskRow } from './task-rows.js';
 export class SqliteQueueStore implements QueueStore {
   private readonly s: QueueStatements;
   private readonly queries: QueueQueries;
-  private readonly claimed: { read: (row: unknown[]) => Task; rank: number; seq: number };
+  private readonly claimed: { read: (row: unknown[]) => Task; rank: number; seq: number; skill: number };
 
   /** `clock`: the lease clock; for an embedded database the host's clock is the database's. */
   constructor(
@@ -42,6 +43,7 @@ export class SqliteQueueStore implements QueueStore {
       read: rawTaskReader(columns),
       rank: columns.findIndex((c) => c.name === 'rank'),
       seq: columns.findIndex((c) => c.name === 'seq'),
+      skill: columns.findIndex((c) => c.name === 'skill'),
     };
   }
 
@@ -71,6 +73,7 @@ export class SqliteQueueStore implements QueueStore {
 
   private insertTasks(tasks: NewTask[], now: number): EnqueueOutcome[] {
     const outcomes: EnqueueOutcome[] = [];
+    const tally = new TaskTally();
     for (const task of tasks) {
       if (task.idempotencyKey !== null) {
         const existing = this.s.byKey.get(task.idempotencyKey) as TaskRow | undefined;
@@ -131,6 +134,7 @@ export class SqliteQueueStore implements QueueStore {
         throw error;
       }
       for (const parent of task.dependsOn) this.s.insertDep.run(parent, task.id);
+      tally.add(task.skill, state, 1);
       // Built from what was just written instead of read back: reading the 27-column row into
       // an object cost ~10 us a task, a third of an enqueue (seq is the rowid).
       outcomes.push({
@@ -138,6 +142,7 @@ export class SqliteQueueStore implements QueueStore {
         created: true,
       });
     }
+    tally.apply(this.s.countBump);
     return outcomes;
   }
 
@@ -192,7 +197,10 @@ export class SqliteQueueStore implements QueueStore {
         }
       }
       // RETURNING gives rows in no promised order; hand them out in claim order.
-      const { rank, seq, read } = this.claimed;
+      const { rank, seq, read, skill } = this.claimed;
+      const tally = new TaskTally();
+      for (const row of claimed) tally.move(row[skill] as string, 'queued', 'running');
+      tally.apply(this.s.countBump);
       claimed.sort(
         (a, b) => (a[rank] as number) - (b[rank] as number) || (a[seq] as number) - (b[seq] as number),
       );
@@ -247,24 +255,29 @@ export class SqliteQueueStore implements QueueStore {
     );
   }
 
-  private releaseDependants(taskId: string, now: number): Task[] {
+  private releaseDependants(taskId: string, now: number, tally: TaskTally): Task[] {
     const released: Task[] = [];
     for (const { task_id } of this.s.dependants.all(taskId) as Array<{ task_id: string }>) {
       const row = this.s.releaseDependant.get({ id: task_id, now }) as TaskRow | undefined;
-      if (row && row.state === 'queued') released.push(rowToTask(row));
+      if (row && row.state === 'queued') {
+        tally.move(row.skill, 'waiting', 'queued');
+        released.push(rowToTask(row));
+      }
     }
     return released;
   }
 
   /** Cancels every unfinished task that depends, directly or not, on taskId. */
-  private cancelDependants(taskId: string, reason: string, now: number): Task[] {
+  private cancelDependants(taskId: string, reason: string, now: number, tally: TaskTally): Task[] {
     const cancelled: Task[] = [];
     const stack = [taskId];
     while (stack.length > 0) {
       const current = stack.pop()!;
       for (const { task_id } of this.s.dependants.all(current) as Array<{ task_id: string }>) {
+        const before = this.s.depState.get(task_id) as { state: TaskState } | undefined;
         const row = this.s.cancel.get(reason, now, task_id) as TaskRow | undefined;
-        if (row) {
+        if (row && before) {
+          tally.move(row.skill, before.state, 'cancelled');
           cancelled.push(rowToTask(row));
           stack.push(task_id);
         }
@@ -274,7 +287,11 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   /** After a success is written under its lease: its outbox effects, children and released dependants. */
-  private afterSuccess({ lease, effects, children }: Completion, now: number): Consequences {
+  private afterSuccess(
+    { lease, effects, children }: Completion,
+    now: number,
+    tally: TaskTally,
+  ): Consequences {
     for (const effect of effects) {
       this.s.insertEffect.run(
         effect.key,
@@ -286,7 +303,7 @@ export class SqliteQueueStore implements QueueStore {
     }
     const childOutcomes = this.insertTasks(children, now);
     return {
-      released: this.releaseDependants(lease.taskId, now),
+      released: this.releaseDependants(lease.taskId, now, tally),
       cancelled: [],
       children: childOutcomes.filter((o) => o.created).map((o) => o.task),
     };
@@ -302,15 +319,21 @@ export class SqliteQueueStore implements QueueStore {
         lease.workerId,
       );
       if (!row) this.leaseLost(lease);
-      return {
-        task: rowToTask(row as TaskRow),
-        ...this.afterSuccess({ lease, output, effects, children }, now),
-      };
+      const task = rowToTask(row as TaskRow);
+      const tally = new TaskTally();
+      tally.move(task.skill, 'running', 'succeeded');
+      const consequences = this.afterSuccess({ lease, output, effects, children }, now, tally);
+      tally.apply(this.s.countBump);
+      return { task, ...consequences };
     });
   }
 
   /** complete() without reading the whole row back: only what events and the worker need. */
-  private settleSlim(completion: Completion, now: number): { task: SettledTask } & Consequences {
+  private settleSlim(
+    completion: Completion,
+    now: number,
+    tally: TaskTally,
+  ): { task: SettledTask } & Consequences {
     const { lease, output } = completion;
     const row = this.s.succeedSlim.get(
       JSON.stringify(output ?? null),
@@ -320,6 +343,7 @@ export class SqliteQueueStore implements QueueStore {
       lease.workerId,
     ) as { skill: string; mission_id: string | null; started_at: number | null } | undefined;
     if (!row) this.leaseLost(lease);
+    tally.move(row.skill, 'running', 'succeeded');
     const task = {
       id: lease.taskId,
       skill: row.skill,
@@ -328,7 +352,7 @@ export class SqliteQueueStore implements QueueStore {
       startedAt: row.started_at,
       finishedAt: now,
     };
-    return { task, ...this.afterSuccess(completion, now) };
+    return { task, ...this.afterSuccess(completion, now, tally) };
   }
 
   /**
@@ -339,32 +363,49 @@ export class SqliteQueueStore implements QueueStore {
    * child rolls back only that completion; a lost lease is detected before anything is written.
    */
   async completeMany(completions: Completion[], now: number): Promise<CompletionOutcome[]> {
-    return this.tx(() =>
-      completions.map((completion): CompletionOutcome => {
+    return this.tx(() => {
+      const tally = new TaskTally();
+      const outcomes = completions.map((completion): CompletionOutcome => {
         try {
-          if (completion.children.length === 0) return this.settleSlim(completion, now);
-          return this.db.transaction(() => this.settleSlim(completion, now))();
+          if (completion.children.length === 0) return this.settleSlim(completion, now, tally);
+          // The savepoint's counts are written inside it, so a refused completion rolls them back too.
+          return this.db.transaction(() => {
+            const own = new TaskTally();
+            const outcome = this.settleSlim(completion, now, own);
+            own.apply(this.s.countBump);
+            return outcome;
+          })();
         } catch (error) {
           if (isMagnaError(error)) return { error };
           throw error;
         }
-      }),
-    );
+      });
+      tally.apply(this.s.countBump);
+      return outcomes;
+    });
   }
 
-  private settleFailure(task: Task, error: TaskError, decision: FailureDecision, now: number) {
+  private settleFailure(
+    task: Task,
+    error: TaskError,
+    decision: FailureDecision,
+    now: number,
+    tally: TaskTally,
+  ) {
     const errorJson = JSON.stringify(error);
     if ('dead' in decision) {
       const row = this.s.kill.get(errorJson, now, task.id) as TaskRow;
+      tally.move(task.skill, task.state, 'dead');
       const reason = `dependency ${task.id} (${task.skill}) failed: ${error.message}`;
       return {
         task: rowToTask(row),
         released: [],
-        cancelled: this.cancelDependants(task.id, reason, now),
+        cancelled: this.cancelDependants(task.id, reason, now, tally),
         children: [],
       };
     }
     const row = this.s.retry.get(decision.retryAt, decision.rank, errorJson, task.id) as TaskRow;
+    tally.move(task.skill, task.state, 'queued');
     return { task: rowToTask(row), released: [], cancelled: [], children: [] };
   }
 
@@ -374,28 +415,44 @@ export class SqliteQueueStore implements QueueStore {
       if (task?.state !== 'running' || task.attempt !== lease.attempt || task.leaseOwner !== lease.workerId) {
         this.leaseLost(lease);
       }
-      return this.settleFailure(task, error, decide(task), now);
+      const tally = new TaskTally();
+      const settled = this.settleFailure(task, error, decide(task), now, tally);
+      tally.apply(this.s.countBump);
+      return settled;
     });
   }
 
   async release(lease: Lease, _now: number): Promise<Task | null> {
     return this.tx(() => {
       const row = this.s.release.get(lease.taskId, lease.attempt, lease.workerId) as TaskRow | undefined;
-      return row ? rowToTask(row) : null;
+      if (!row) return null;
+      const tally = new TaskTally();
+      tally.move(row.skill, 'running', 'queued');
+      tally.apply(this.s.countBump);
+      return rowToTask(row);
     });
   }
 
   async cancel(taskId: string, reason: string, now: number) {
     return this.tx(() => {
+      const before = this.s.depState.get(taskId) as { state: TaskState } | undefined;
       const row = this.s.cancel.get(reason, now, taskId) as TaskRow | undefined;
-      if (!row) {
+      if (!row || !before) {
         const task = this.load(taskId);
         if (!task) throw new MagnaError('NOT_FOUND', `Task ${taskId} does not exist.`);
         throw new MagnaError('QUEUE_TASK_STATE', `Task ${taskId} is ${task.state} and cannot be cancelled.`, {
           details: { taskId, state: task.state },
         });
       }
-      const cancelled = this.cancelDependants(taskId, `dependency ${taskId} was cancelled: ${reason}`, now);
+      const tally = new TaskTally();
+      tally.move(row.skill, before.state, 'cancelled');
+      const cancelled = this.cancelDependants(
+        taskId,
+        `dependency ${taskId} was cancelled: ${reason}`,
+        now,
+        tally,
+      );
+      tally.apply(this.s.countBump);
       return { task: rowToTask(row), released: [], cancelled, children: [] };
     });
   }
@@ -426,6 +483,9 @@ export class SqliteQueueStore implements QueueStore {
           },
         );
       }
+      const tally = new TaskTally();
+      tally.move(task.skill, task.state, 'queued');
+      tally.apply(this.s.countBump);
       return rowToTask(row);
     });
   }
@@ -434,14 +494,17 @@ export class SqliteQueueStore implements QueueStore {
     return this.tx(() => {
       const now = this.clock.now();
       const rows = this.s.expired.all(now) as TaskRow[];
-      return rows.map((row) => {
+      const tally = new TaskTally();
+      const settled = rows.map((row) => {
         const task = rowToTask(row);
         const error = {
           code: 'TIMEOUT',
           message: `lease of worker ${task.leaseOwner} expired during attempt ${task.attempt}`,
         };
-        return this.settleFailure(task, error, decide(task), now);
+        return this.settleFailure(task, error, decide(task), now, tally);
       });
+      tally.apply(this.s.countBump);
+      return settled;
     });
   }
 
@@ -469,12 +532,15 @@ export class SqliteQueueStore implements QueueStore {
 
   async prune(before: number): Promise<number> {
     return this.tx(() => {
-      const ids = this.s.prune.all(before) as Array<{ id: string }>;
-      for (const { id } of ids) {
+      const rows = this.s.prune.all(before) as Array<{ id: string; skill: string; state: TaskState }>;
+      const tally = new TaskTally();
+      for (const { id, skill, state } of rows) {
         this.s.pruneDeps.run(id, id);
         this.s.pruneEffects.run(id);
+        tally.add(skill, state, -1);
       }
-      return ids.length;
+      tally.apply(this.s.countBump);
+      return rows.length;
     });
   }
 }

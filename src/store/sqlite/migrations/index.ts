@@ -5,6 +5,7 @@ import { migration003 } from './003_bus.js';
 import { migration004 } from './004_knowledge.js';
 import { migration005 } from './005_security.js';
 import { migration006 } from './006_bus_leases.js';
+import { migration007 } from './007_task_counts.js';
 
 /** Every SQLite migration in order. Append only. */
 export const sqliteMigrations: readonly Migration[] = [
@@ -14,6 +15,7 @@ export const sqliteMigrations: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
 
 checkMigrationList(sqliteMigrations);
