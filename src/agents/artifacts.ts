@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { MagnaError } from '../core/errors.js';
 import type { Encryptor } from '../security/encryption.js';
@@ -36,6 +36,30 @@ export class ArtifactStore {
 
   async read(scope: string, name: string): Promise<Buffer> {
     const content = await readFile(this.pathOf(scope, name));
+    return this.encryptor ? this.encryptor.decryptBytes(content) : content;
+  }
+
+  /**
+   * Reads an artifact by the path `write` returned (skills hand paths to each other), decrypting
+   * it like `read`. Only files inside the store are read, compared on real paths (symlinks
+   * resolved); `scopes`, when given, narrows that to those missions' folders.
+   */
+  async readPath(path: string, scopes?: readonly string[]): Promise<Buffer> {
+    let real: string;
+    let root: string;
+    try {
+      root = await realpath(this.root);
+      real = await realpath(resolve(path));
+    } catch (cause) {
+      throw new MagnaError('NOT_FOUND', `The artifact ${path} does not exist.`, { cause, details: { path } });
+    }
+    const folders = scopes ? scopes.map((scope) => resolve(root, safeSegment(scope))) : [root];
+    if (!folders.some((folder) => real.startsWith(folder + sep))) {
+      throw new MagnaError('RESEARCH_SOURCE_FORBIDDEN', `${path} is not an artifact this task may read.`, {
+        details: { path },
+      });
+    }
+    const content = await readFile(real);
     return this.encryptor ? this.encryptor.decryptBytes(content) : content;
   }
 }

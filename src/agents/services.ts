@@ -10,4 +10,6 @@ export interface AgentServices {
   encryption?: Encryptor;
   /** The shared knowledge base (src/knowledge). */
   knowledge?: KnowledgeBase;
+  /** Host name resolver for the source policy; the system resolver when absent (tests inject one). */
+  resolver?: (hostname: string) => Promise<string[]>;
 }

@@ -20,6 +20,17 @@ const bool = z.union([
   z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
 ]);
 
+/** A list given as a JSON array (config file) or as comma-separated text (environment). */
+const stringList = z.union([
+  z.array(z.string().min(1)),
+  z.string().transform((text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  ),
+]);
+
 export const configSchema = z.object({
   home: z.string().min(1).default('./.magnatronic'),
   log: z
@@ -124,6 +135,13 @@ export const configSchema = z.object({
         .optional(),
       caFile: z.string().optional(),
       poolSize: positiveInt.max(1000).default(10),
+    })
+    .prefault({}),
+  sources: z
+    .object({
+      localRoots: stringList.default([]),
+      allowHosts: stringList.default([]),
+      denyHosts: stringList.default([]),
     })
     .prefault({}),
 });
@@ -331,6 +349,21 @@ export const OPTIONS: ReadonlyArray<{ env: string; path: string; doc: string }> 
     env: 'MAGNA_DATABASE_POOL_SIZE',
     path: 'database.poolSize',
     doc: 'Most connections one process opens to PostgreSQL.',
+  },
+  {
+    env: 'MAGNA_SOURCES_LOCAL_ROOTS',
+    path: 'sources.localRoots',
+    doc: 'Comma-separated folders under which API callers may have local files read (none by default).',
+  },
+  {
+    env: 'MAGNA_SOURCES_ALLOW_HOSTS',
+    path: 'sources.allowHosts',
+    doc: 'Comma-separated hosts (name, .suffix or name:port) API callers may fetch even on internal addresses.',
+  },
+  {
+    env: 'MAGNA_SOURCES_DENY_HOSTS',
+    path: 'sources.denyHosts',
+    doc: 'Comma-separated hosts (name, .suffix or name:port) nobody may fetch.',
   },
 ];
 

@@ -93,6 +93,11 @@ export const ERROR_CODES = {
     doc: 'A source could not be fetched; the reason is recorded per source.',
   },
   RESEARCH_NO_SOURCES: { http: 400, exit: 2, doc: 'A research mission has no usable sources.' },
+  RESEARCH_SOURCE_FORBIDDEN: {
+    http: 403,
+    exit: 77,
+    doc: 'The source policy refuses this URL or path for the caller (internal address, path outside sources.localRoots, denied host); nothing was requested.',
+  },
   REPORT_UNSUPPORTED_CLAIM: {
     http: 500,
     exit: 1,

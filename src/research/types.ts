@@ -19,7 +19,9 @@ export type FailureKind =
   | 'duplicate'
   | 'unsupported'
   | 'io'
-  | 'cancelled';
+  | 'cancelled'
+  /** Refused by the source policy before any byte was requested (RESEARCH_SOURCE_FORBIDDEN). */
+  | 'forbidden';
 
 export type SourceStatus = 'ok' | 'failed' | 'skipped';
 

@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ArtifactStore } from '../../src/agents/artifacts.js';
 import { builtinTemplates } from '../../src/agents/builtin.js';
 import { knowledgeAgent } from '../../src/agents/knowledge/index.js';
 import type { SkillContext, SkillDefinition } from '../../src/agents/sdk.js';
@@ -31,6 +30,7 @@ function context(upstream: Record<string, unknown> = {}): SkillContext {
     agent: { name: 'knowledge', role: 'knowledge' },
     principal: { id: 'agent:knowledge', role: 'agent' },
     services: { knowledge: t.kb },
+    ...(tmp ? { artifacts: new ArtifactStore(tmp.dir) } : {}),
     progress: async (f: number) => {
       progress.push(f);
     },
@@ -65,9 +65,10 @@ describe('knowledge agent', () => {
   it('ingests the research corpus named by an upstream step (only "ok" sources), then answers from it', async () => {
     t = testKb();
     tmp = tempDir();
-    const corpusPath = join(tmp.dir, 'corpus.json');
-    writeFileSync(
-      corpusPath,
+    // The corpus is an artifact of the mission, read back through the artifact store.
+    const corpusPath = await new ArtifactStore(tmp.dir).write(
+      'mission_1',
+      'corpus.json',
       JSON.stringify({
         sources: [
           {

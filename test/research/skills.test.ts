@@ -4,6 +4,7 @@ import { analyzeSkill, collectSkill, reportSkill, researchAgent } from '../../sr
 import { isMagnaError } from '../../src/core/errors.js';
 import { researchTemplate } from '../../src/orchestrator/templates/research.js';
 import { type SampleSite, startSampleSite } from '../../src/research/sample-site.js';
+import { generateKey } from '../../src/security/encryption.js';
 import { skillContext, tempDir } from './support.js';
 
 describe('research skills chained as a mission would run them', () => {
@@ -56,6 +57,29 @@ describe('research skills chained as a mission would run them', () => {
     expect(reported.charts.length).toBeGreaterThanOrEqual(5);
     for (const chart of reported.charts) expect(existsSync(chart)).toBe(true);
     expect(reported.dropped).toBe(0);
+  });
+
+  it('runs the same chain with encryption at rest: every step reads artifacts through the store', async () => {
+    const encryptedHome = tempDir();
+    const encryptionKey = generateKey();
+    const ctx = (upstream: Record<string, unknown> = {}) =>
+      skillContext({
+        home: encryptedHome,
+        encryptionKey,
+        upstream,
+        overrides: { research: { perHostDelayMs: 0 } },
+      });
+    const collected = (await collectSkill.handler(
+      collectSkill.input.parse({ topic: 'home battery storage market', sources: [site.url] }),
+      ctx(),
+    )) as { corpusPath: string; collected: number };
+    const raw = readFileSync(collected.corpusPath);
+    expect(raw.subarray(0, 7).toString('latin1')).toBe('MGNENC1');
+    expect(raw.toString('latin1')).not.toContain('battery');
+    const analyzed = (await analyzeSkill.handler({}, ctx({ collect: collected }))) as { series: number };
+    expect(analyzed.series).toBeGreaterThanOrEqual(5);
+    const reported = (await reportSkill.handler({}, ctx({ analyze: analyzed }))) as { claims: number };
+    expect(reported.claims).toBeGreaterThan(0);
   });
 
   it('refuses a collection without sources and an analysis without a corpus', async () => {

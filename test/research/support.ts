@@ -8,6 +8,7 @@ import type { SkillContext } from '../../src/agents/sdk.js';
 import { loadConfig } from '../../src/core/config.js';
 import type { Logger } from '../../src/observability/logger.js';
 import type { CollectLimits } from '../../src/research/types.js';
+import { createEncryptor } from '../../src/security/encryption.js';
 
 export const USER_AGENT = 'MagnatronicBot/0.1 (test)';
 
@@ -51,6 +52,8 @@ export function skillContext(options: {
   home: string;
   upstream?: Record<string, unknown>;
   logger?: Logger;
+  /** A 32-byte key (base64): artifacts are then written encrypted, as with encryption at rest. */
+  encryptionKey?: string;
   overrides?: Parameters<typeof loadConfig>[0] extends infer O
     ? O extends { overrides?: infer V }
       ? V
@@ -62,7 +65,12 @@ export function skillContext(options: {
     cwd: options.home,
     overrides: { home: options.home, ...options.overrides },
   });
-  const artifacts = new ArtifactStore(join(options.home, 'artifacts'));
+  const artifacts = new ArtifactStore(
+    join(options.home, 'artifacts'),
+    options.encryptionKey
+      ? createEncryptor({ encryptionKey: options.encryptionKey, tokenTtlSeconds: 900 })
+      : undefined,
+  );
   const notUsed = (): never => {
     throw new Error('not used in research tests');
   };

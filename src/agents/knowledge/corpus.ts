@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { issuesToDetails, MagnaError } from '../../core/errors.js';
 import type { DocumentInput } from '../../knowledge/types.js';
@@ -18,16 +17,8 @@ const corpusSchema = z.object({
   ),
 });
 
-/** Reads a corpus file and turns its `ok` sources into documents (source = URL). */
-export async function readCorpusDocuments(
-  path: string,
-): Promise<{ documents: DocumentInput[]; skipped: number }> {
-  let raw: string;
-  try {
-    raw = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new MagnaError('NOT_FOUND', `Cannot read corpus ${path}: ${(cause as Error).message}`, { cause });
-  }
+/** Turns the text of a corpus file into documents, one per `ok` source (source = URL). */
+export function corpusDocuments(raw: string, path: string): { documents: DocumentInput[]; skipped: number } {
   let json: unknown;
   try {
     json = JSON.parse(raw);

@@ -3,8 +3,9 @@ import { MagnaError } from '../../core/errors.js';
 import { SYSTEM_PRINCIPAL } from '../../core/principal.js';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import { MAINTENANCE_TASKS } from '../../knowledge/maintenance.js';
+import { readArtifactText } from '../artifact-access.js';
 import { defineSkill, type SkillContext } from '../sdk.js';
-import { corpusPathFromUpstream, readCorpusDocuments } from './corpus.js';
+import { corpusDocuments, corpusPathFromUpstream } from './corpus.js';
 
 function kbOf(ctx: SkillContext): KnowledgeBase {
   const kb = ctx.services.knowledge;
@@ -59,7 +60,7 @@ export const ingestSkill = defineSkill({
           'knowledge.ingest needs documents, a corpusPath, or an upstream step that produced a corpusPath.',
         );
       }
-      const corpus = await readCorpusDocuments(corpusPath);
+      const corpus = corpusDocuments(await readArtifactText(ctx, corpusPath, 'corpus'), corpusPath);
       documents = corpus.documents;
       skippedSources = corpus.skipped;
     }

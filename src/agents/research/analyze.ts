@@ -26,7 +26,7 @@ export const analyzeSkill = defineSkill({
         'INVALID_ARGUMENT',
         'research.analyze needs a corpusPath (input or upstream collect step).',
       );
-    const corpus = await readCorpus(corpusPath);
+    const corpus = await readCorpus(ctx, corpusPath);
     requireReadable(corpus, corpusPath, 'research.analyze');
     // The NLP stacks (compromise, wink) load on the first analysis, not at start-up.
     const { analyzeCorpus } = await import('../../research/analyze/index.js');

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
+import { sourceKind } from '../../research/collect/source-kind.js';
 import type { CollectLimits, Corpus } from '../../research/types.js';
+import { type SourcePolicy, sourcePolicyFor } from '../../security/source-policy.js';
 import { defineSkill } from '../sdk.js';
 
 /** `research.collect`: crawls URLs and reads local paths; writes the corpus as `corpus.json`. */
@@ -59,6 +61,8 @@ export const collectSkill = defineSkill({
         'A research mission needs at least one URL or path in --sources.',
       );
     }
+    const policy = sourcePolicyFor(ctx.principal, ctx.config.sources, ctx.services.resolver);
+    await refuseForbiddenSeeds(input.sources, policy);
     const limits: CollectLimits = { ...ctx.config.research, ...input.limits };
     let seen = 0;
     // linkedom, Readability and the charset tables load on the first collection, not at start-up.
@@ -69,6 +73,7 @@ export const collectSkill = defineSkill({
       limits,
       userAgent: ctx.config.research.userAgent,
       signal: ctx.signal,
+      policy,
       onSource(source) {
         seen++;
         ctx.logger.debug(
@@ -119,3 +124,26 @@ export const collectSkill = defineSkill({
     };
   },
 });
+
+/**
+ * Every seed is checked before anything is fetched: one refused seed fails the task with
+ * RESEARCH_SOURCE_FORBIDDEN (recorded on the task and its mission) and no source is requested.
+ */
+async function refuseForbiddenSeeds(sources: string[], policy: SourcePolicy): Promise<void> {
+  const refused: Array<{ source: string; reason: string }> = [];
+  for (const raw of sources) {
+    const source = raw.trim();
+    const kind = sourceKind(source);
+    if (kind === 'unsupported') continue;
+    const verdict =
+      kind === 'web' ? await policy.checkUrl(source) : await policy.checkPath(source, process.cwd());
+    if (!verdict.allowed) refused.push({ source, reason: verdict.reason });
+  }
+  if (refused.length > 0) {
+    throw new MagnaError(
+      'RESEARCH_SOURCE_FORBIDDEN',
+      `Source refused: ${refused.map((r) => `${r.source} (${r.reason})`).join('; ')}`,
+      { details: { refused } },
+    );
+  }
+}

@@ -1,19 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { MagnaError } from '../../core/errors.js';
 import type { Analysis } from '../../research/analyze/types.js';
 import type { Corpus } from '../../research/types.js';
+import { readArtifactText } from '../artifact-access.js';
+import type { SkillContext } from '../sdk.js';
 
 /** Loads the JSON artifacts the research skills hand to each other, with coded errors. */
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new MagnaError('NOT_FOUND', `The ${what} file ${path} cannot be read.`, {
-      cause,
-      details: { path },
-    });
-  }
+async function readJson(ctx: SkillContext, path: string, what: string): Promise<unknown> {
+  const text = await readArtifactText(ctx, path, what);
   try {
     return JSON.parse(text);
   } catch (cause) {
@@ -24,8 +17,8 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
-export async function readCorpus(path: string): Promise<Corpus> {
-  const value = (await readJson(path, 'corpus')) as Partial<Corpus>;
+export async function readCorpus(ctx: SkillContext, path: string): Promise<Corpus> {
+  const value = (await readJson(ctx, path, 'corpus')) as Partial<Corpus>;
   if (!Array.isArray(value?.sources) || typeof value.topic !== 'string') {
     throw new MagnaError('INVALID_ARGUMENT', `The corpus file ${path} has no sources list.`, {
       details: { path },
@@ -34,8 +27,8 @@ export async function readCorpus(path: string): Promise<Corpus> {
   return value as Corpus;
 }
 
-export async function readAnalysis(path: string): Promise<Analysis> {
-  const value = (await readJson(path, 'analysis')) as Partial<Analysis>;
+export async function readAnalysis(ctx: SkillContext, path: string): Promise<Analysis> {
+  const value = (await readJson(ctx, path, 'analysis')) as Partial<Analysis>;
   if (!Array.isArray(value?.claims) || !Array.isArray(value.series)) {
     throw new MagnaError('INVALID_ARGUMENT', `The analysis file ${path} is not an analysis.`, {
       details: { path },

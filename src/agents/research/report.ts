@@ -51,7 +51,10 @@ export const reportSkill = defineSkill({
         'research.report needs analysisPath and corpusPath (input or upstream steps).',
       );
     }
-    const [corpus, analysis] = await Promise.all([readCorpus(corpusPath), readAnalysis(analysisPath)]);
+    const [corpus, analysis] = await Promise.all([
+      readCorpus(ctx, corpusPath),
+      readAnalysis(ctx, analysisPath),
+    ]);
     requireReadable(corpus, corpusPath, 'research.report');
     const knowledge = knowledgeOf(ctx.upstream);
     // vega, vega-lite and the report renderer load on the first report, not at start-up.

@@ -1,7 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
-import { readCorpusDocuments } from '../../agents/knowledge/corpus.js';
+import { corpusDocuments } from '../../agents/knowledge/corpus.js';
 import { MagnaError } from '../../core/errors.js';
 import { type Principal, SYSTEM_PRINCIPAL, SYSTEM_ROLES, type SystemRole } from '../../core/principal.js';
 import { KB_ROLES, MAINTENANCE_TASKS, type MaintenanceTask } from '../../knowledge/index.js';
@@ -253,8 +253,7 @@ async function readDocuments(path: string): Promise<DocumentInput[]> {
       throw new MagnaError('KB_INVALID_DOCUMENT', `${path} is not valid JSON.`, { cause });
     }
     if (Array.isArray(json)) return json as DocumentInput[];
-    if (json && typeof json === 'object' && 'sources' in json)
-      return (await readCorpusDocuments(path)).documents;
+    if (json && typeof json === 'object' && 'sources' in json) return corpusDocuments(text, path).documents;
     throw new MagnaError(
       'KB_INVALID_DOCUMENT',
       `${path}: expected an array of documents or a corpus with "sources".`,

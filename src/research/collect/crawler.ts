@@ -1,8 +1,10 @@
+import type { SourcePolicy } from '../../security/source-policy.js';
 import type { CollectLimits, DiscoveryRecord, SourceVia } from '../types.js';
 import type { DocumentKind } from './content-types.js';
 import { contentHash, type PendingSource } from './dedupe.js';
 import { readDocument } from './documents.js';
 import { type FetchOptions, type FetchOutcome, fetchText } from './fetcher.js';
+import { guardedDispatcher } from './guarded-dispatcher.js';
 import { inScope, linksFromFeed, linksFromSitemap, normalizeUrl } from './links.js';
 import { HostScheduler } from './politeness.js';
 import { RobotsCache } from './robots.js';
@@ -19,6 +21,8 @@ export interface CrawlOptions {
   signal?: AbortSignal;
   now?: () => Date;
   onSource?: (source: PendingSource) => void;
+  /** Checks every URL and connection (seeds, links, robots.txt, sitemaps, redirect hops). */
+  policy?: SourcePolicy;
 }
 
 export interface CrawlResult {
@@ -50,6 +54,19 @@ const PAGE_KINDS: ReadonlySet<DocumentKind> = new Set([
 const LINK_KINDS: ReadonlySet<DocumentKind> = new Set(['feed', 'sitemap', 'xml']);
 
 export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
+  const dispatcher = options.policy ? guardedDispatcher(options.policy) : undefined;
+  try {
+    return await crawlWith(options, dispatcher ? { policy: options.policy!, dispatcher } : {});
+  } finally {
+    // Keep-alive sockets would otherwise hold the process open after the collection.
+    await dispatcher?.destroy();
+  }
+}
+
+async function crawlWith(
+  options: CrawlOptions,
+  guard: Pick<FetchOptions, 'policy' | 'dispatcher'>,
+): Promise<CrawlResult> {
   const { limits } = options;
   const now = options.now ?? (() => new Date());
   const scheduler = new HostScheduler(limits.perHostConcurrency, limits.perHostDelayMs);
@@ -59,6 +76,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     maxRedirects: limits.maxRedirects,
     userAgent: options.userAgent,
     beforeRedirect: (url) => scheduler.turn(new URL(url).host, options.signal),
+    ...guard,
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const robots = new RobotsCache(scheduler, fetchOptions);

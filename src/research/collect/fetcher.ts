@@ -1,3 +1,6 @@
+import type { Dispatcher, Response } from 'undici';
+import { fetch as guardedFetch } from 'undici';
+import type { SourcePolicy } from '../../security/source-policy.js';
 import type { FailureKind } from '../types.js';
 import { charsetFromContentType, decodeBytes } from './charset.js';
 import {
@@ -24,6 +27,13 @@ export interface FetchOptions {
   beforeRedirect?: (url: string) => Promise<void>;
   /** Kinds accepted; others fail as `not-text`. Default: all readable kinds. */
   accept?: ReadonlySet<DocumentKind>;
+  /**
+   * Checked before the first request and before every redirect hop; a refused URL fails as
+   * `forbidden` without a byte sent to it. Pair it with `dispatcher` (see guarded-dispatcher.ts)
+   * so the connection itself goes only to the addresses the policy approved.
+   */
+  policy?: SourcePolicy;
+  dispatcher?: Dispatcher;
 }
 
 export type FetchOutcome =
@@ -50,9 +60,12 @@ export async function fetchText(url: string, options: FetchOptions): Promise<Fet
   let current = url;
   try {
     for (let hop = 0; ; hop++) {
-      const response = await fetch(current, {
+      const verdict = await options.policy?.checkUrl(current);
+      if (verdict && !verdict.allowed) return fail(url, current, 'forbidden', forbidden(verdict.reason));
+      const response = await guardedFetch(current, {
         redirect: 'manual',
         signal,
+        ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
         headers: {
           'user-agent': options.userAgent,
           accept:
@@ -187,6 +200,7 @@ function classifyError(error: unknown, timeout: AbortSignal, timeoutMs: number):
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'AbortError') return ['cancelled', 'the collection was cancelled'];
   const code = err?.cause?.code ?? '';
+  if (code === 'RESEARCH_SOURCE_FORBIDDEN') return ['forbidden', forbidden(err?.cause?.message ?? '')];
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return ['dns', `host name not found (${code})`];
   if (code === 'ECONNREFUSED') return ['refused', 'connection refused (ECONNREFUSED)'];
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
@@ -194,6 +208,11 @@ function classifyError(error: unknown, timeout: AbortSignal, timeoutMs: number):
   }
   const detail = err?.cause?.message ?? err?.message ?? String(error);
   return ['network', code ? `${detail} (${code})` : detail];
+}
+
+/** The reason text of a refused source names the stable code, as the corpus keeps only text. */
+export function forbidden(reason: string): string {
+  return `RESEARCH_SOURCE_FORBIDDEN: ${reason}`;
 }
 
 function fail(

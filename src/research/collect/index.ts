@@ -1,7 +1,9 @@
+import type { SourcePolicy } from '../../security/source-policy.js';
 import type { CollectLimits, Corpus, CorpusSource } from '../types.js';
 import { crawl } from './crawler.js';
 import { type PendingSource, removeDuplicates } from './dedupe.js';
 import { collectLocal } from './local.js';
+import { sourceKind } from './source-kind.js';
 
 /**
  * One collection: web sources are crawled, local paths are read, both at once; then duplicates
@@ -17,17 +19,14 @@ export interface CollectOptions {
   cwd?: string;
   now?: () => Date;
   onSource?: (source: PendingSource) => void;
+  /**
+   * What may be fetched or read. Without one nothing is restricted (the operator's own use, as
+   * in tests and benchmarks); skills always pass the policy of the principal they act for.
+   */
+  policy?: SourcePolicy;
 }
 
-export type SourceKind = 'web' | 'local' | 'unsupported';
-
-/** http(s) URLs are crawled; file: URLs and plain paths are read; other schemes are refused. */
-export function sourceKind(source: string): SourceKind {
-  const trimmed = source.trim();
-  if (/^https?:\/\//i.test(trimmed)) return 'web';
-  if (/^file:/i.test(trimmed) || !/^[a-z][\w+.-]*:\/\//i.test(trimmed)) return 'local';
-  return 'unsupported';
-}
+export { type SourceKind, sourceKind } from './source-kind.js';
 
 export async function collect(options: CollectOptions): Promise<Corpus> {
   const started = Date.now();
@@ -43,6 +42,7 @@ export async function collect(options: CollectOptions): Promise<Corpus> {
           userAgent: options.userAgent,
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.onSource ? { onSource: options.onSource } : {}),
+          ...(options.policy ? { policy: options.policy } : {}),
           now,
         })
       : undefined,
@@ -53,6 +53,7 @@ export async function collect(options: CollectOptions): Promise<Corpus> {
           now,
           ...(options.cwd ? { cwd: options.cwd } : {}),
           ...(options.onSource ? { onSource: options.onSource } : {}),
+          ...(options.policy ? { policy: options.policy } : {}),
         })
       : undefined,
   ]);

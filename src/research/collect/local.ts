@@ -1,11 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { SourcePolicy } from '../../security/source-policy.js';
 import type { CollectLimits } from '../types.js';
 import { decodeBytes } from './charset.js';
 import { kindOfExtension, kindOfXml, looksBinary } from './content-types.js';
 import { contentHash, type PendingSource } from './dedupe.js';
 import { readDocument } from './documents.js';
+import { forbidden } from './fetcher.js';
 
 /**
  * Local sources: files, and directories walked in name order. HTML, Markdown, plain text, CSV and
@@ -21,6 +23,8 @@ export interface LocalOptions {
   cwd?: string;
   now?: () => Date;
   onSource?: (source: PendingSource) => void;
+  /** Checks each named path and each file found under it on its real path (symlinks resolved). */
+  policy?: SourcePolicy;
 }
 
 export async function collectLocal(
@@ -33,8 +37,18 @@ export async function collectLocal(
     sources.push(source);
     options.onSource?.(source);
   };
+  const cwd = options.cwd ?? process.cwd();
+  const allowed = async (path: string): Promise<string | undefined> => {
+    const verdict = await options.policy?.checkPath(path, cwd);
+    return verdict && !verdict.allowed ? verdict.reason : undefined;
+  };
   for (const raw of options.paths) {
-    const path = resolve(options.cwd ?? process.cwd(), raw.startsWith('file:') ? new URL(raw).pathname : raw);
+    const path = resolve(cwd, raw.startsWith('file:') ? new URL(raw).pathname : raw);
+    const refused = await allowed(path);
+    if (refused !== undefined) {
+      record(failed(path, 0, now(), 'forbidden', forbidden(refused)));
+      continue;
+    }
     try {
       const info = await stat(path);
       if (info.isDirectory()) await walk(path, 0, files);
@@ -44,7 +58,15 @@ export async function collectLocal(
     }
   }
   const take = files.slice(0, options.limits.maxPages);
-  for (const file of take) record(await readLocalFile(file.path, file.depth, options.limits.maxBytes, now));
+  for (const file of take) {
+    // Checked again per file: a link inside a root may point outside it.
+    const refused = await allowed(file.path);
+    record(
+      refused !== undefined
+        ? failed(file.path, file.depth, now(), 'forbidden', forbidden(refused))
+        : await readLocalFile(file.path, file.depth, options.limits.maxBytes, now),
+    );
+  }
   return { sources, pageLimit: files.length - take.length };
 }
 
