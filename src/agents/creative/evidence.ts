@@ -23,7 +23,10 @@ export async function gatherEvidence(input: EvidenceInput, ctx: SkillContext): P
   const corpusPath = input.corpusPath ?? fromUpstream(ctx.upstream, 'collect', 'corpusPath');
   const analysisPath = input.analysisPath ?? fromUpstream(ctx.upstream, 'analyze', 'analysisPath');
   if (corpusPath && analysisPath) {
-    const [corpus, analysis] = await Promise.all([readCorpus(corpusPath), readAnalysis(analysisPath)]);
+    const [corpus, analysis] = await Promise.all([
+      readCorpus(ctx, corpusPath),
+      readAnalysis(ctx, analysisPath),
+    ]);
     parts.push(evidenceFromResearch(corpus, analysis));
   }
   const upstreamNamespace = fromUpstream(ctx.upstream, 'knowledge', 'namespace');
