@@ -53,9 +53,15 @@ export type AnyEvent = { [K in EventName]: { type: K; at: number; data: EventMap
 
 type Listener<K extends EventName> = (data: EventMap[K], type: K) => void;
 
+/**
+ * One process's view of the system's event stream. With a cluster bus (NATS), an EventBridge
+ * (src/bus/event-bridge.ts) forwards what this process emits and delivers what the others emit,
+ * so listeners see the work of every process; `onLocal` sees only this process's own events.
+ */
 export class EventHub {
   private readonly listeners = new Map<EventName, Set<Listener<EventName>>>();
   private readonly anyListeners = new Set<(event: AnyEvent) => void>();
+  private readonly localListeners = new Set<(event: AnyEvent) => void>();
 
   on<K extends EventName>(type: K, listener: Listener<K>): () => void {
     let set = this.listeners.get(type);
@@ -73,18 +79,34 @@ export class EventHub {
     return () => this.anyListeners.delete(listener);
   }
 
+  /** Only the events emitted in this process, not those received from others: what a bridge forwards. */
+  onLocal(listener: (event: AnyEvent) => void): () => void {
+    this.localListeners.add(listener);
+    return () => this.localListeners.delete(listener);
+  }
+
   /** True when an emit of `type` would reach a listener; lets hot paths skip building the event. */
   listening(type: EventName): boolean {
-    return this.anyListeners.size > 0 || (this.listeners.get(type)?.size ?? 0) > 0;
+    return (
+      this.anyListeners.size > 0 || this.localListeners.size > 0 || (this.listeners.get(type)?.size ?? 0) > 0
+    );
   }
 
   emit<K extends EventName>(type: K, data: EventMap[K]): void {
     const set = this.listeners.get(type);
     if (set) for (const listener of set) safeCall(() => listener(data, type));
-    if (this.anyListeners.size > 0) {
+    if (this.anyListeners.size > 0 || this.localListeners.size > 0) {
       const event = { type, at: Date.now(), data } as AnyEvent;
       for (const listener of this.anyListeners) safeCall(() => listener(event));
+      for (const listener of this.localListeners) safeCall(() => listener(event));
     }
+  }
+
+  /** An event another process emitted: reaches every listener here except the onLocal ones. */
+  receive(event: AnyEvent): void {
+    const set = this.listeners.get(event.type);
+    if (set) for (const listener of set) safeCall(() => listener(event.data, event.type));
+    for (const listener of this.anyListeners) safeCall(() => listener(event));
   }
 }
 

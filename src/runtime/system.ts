@@ -4,6 +4,7 @@ import { builtinAgents, builtinTemplates } from '../agents/builtin.js';
 import type { AgentDefinition, AgentMessaging } from '../agents/sdk.js';
 import type { AgentServices } from '../agents/services.js';
 import { MessageBus } from '../bus/bus.js';
+import { EventBridge } from '../bus/event-bridge.js';
 import { type ConfigInput, loadConfig, type MagnaConfig } from '../core/config.js';
 import { EventHub } from '../core/events.js';
 import { OpenAiEmbeddings } from '../knowledge/embeddings.js';
@@ -123,6 +124,12 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     () => transport.close(),
     () => bus.close(),
   );
+  // A cluster's processes share one event stream: missions, metrics, /events and wake-ups see all.
+  if (config.bus.url !== undefined) {
+    const bridge = new EventBridge(transport, events);
+    await bridge.start();
+    closers.push(() => bridge.stop());
+  }
   const agentDefinitions = [
     ...(options.builtins === false ? [] : builtinAgents()),
     ...(options.agents ?? []),
