@@ -2,6 +2,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../../src/research/collect/index.js';
+import { HostScheduler } from '../../src/research/collect/politeness.js';
 import { SAMPLE_SITE_ROOT, type SampleSite, startSampleSite } from '../../src/research/sample-site.js';
 import type { Corpus } from '../../src/research/types.js';
 import { tempDir, testLimits, USER_AGENT } from './support.js';
@@ -122,34 +123,41 @@ describe('crawling the sample site', () => {
   });
 });
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 describe('politeness', () => {
+  // Lower bounds only, and only ones that cannot flake: the scheduler spaces the *starts* of
+  // requests, so n requests take at least (n - 1) delays from the call to its return, however
+  // late the server (in this process) logs each one. Gaps between logged times can shrink under
+  // load and are not asserted.
   it('spaces requests to one host by at least the configured delay', async () => {
     const site = await startSampleSite();
     try {
       const delay = 150;
+      const began = Date.now();
       await collect({
         topic: 't',
         sources: [site.url],
         limits: testLimits({ perHostDelayMs: delay, maxPages: 8 }),
         userAgent: USER_AGENT,
       });
-      const times = site.log.map((e) => e.at).sort((a, b) => a - b);
-      expect(times.length).toBeGreaterThanOrEqual(6);
-      const gaps = times.slice(1).map((t, i) => t - times[i]!);
-      // Lower bounds only. The server shares this process, so a page being parsed can delay when a
-      // request is sent or logged by some tens of ms under load: every gap must keep most of the
-      // delay, and the typical gap all of it.
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(delay * 0.6);
-      expect(median(gaps)).toBeGreaterThanOrEqual(delay - 5);
+      const elapsed = Date.now() - began;
+      expect(site.log.length).toBeGreaterThanOrEqual(6);
+      expect(elapsed).toBeGreaterThanOrEqual((site.log.length - 1) * delay);
     } finally {
       await site.close();
     }
+  });
+
+  it('never starts two turns for one host closer than the delay', async () => {
+    const scheduler = new HostScheduler(4, 40);
+    const began = Date.now();
+    await Promise.all(Array.from({ length: 6 }, () => scheduler.run('h', async () => undefined)));
+    expect(Date.now() - began).toBeGreaterThanOrEqual(5 * 40);
+    // A raised delay (robots.txt Crawl-delay) applies from the next turn on.
+    scheduler.setHostDelay('h', 100);
+    const again = Date.now();
+    await scheduler.turn('h');
+    await scheduler.turn('h');
+    expect(Date.now() - again).toBeGreaterThanOrEqual(100);
   });
 
   it('honours a Crawl-delay in robots.txt above the configured delay', async () => {
@@ -158,16 +166,17 @@ describe('politeness', () => {
     writeFileSync(join(root, 'robots.txt'), 'User-agent: *\nCrawl-delay: 0.2\nDisallow: /private/\n');
     const site = await startSampleSite({ root });
     try {
+      const began = Date.now();
       await collect({
         topic: 't',
         sources: [site.url],
         limits: testLimits({ maxPages: 4, maxDepth: 1 }),
         userAgent: USER_AGENT,
       });
-      const times = site.log.map((e) => e.at).sort((a, b) => a - b);
-      const gaps = times.slice(2).map((t, i) => t - times[i + 1]!);
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(200 * 0.6);
-      expect(median(gaps)).toBeGreaterThanOrEqual(200 - 5);
+      const elapsed = Date.now() - began;
+      // robots.txt comes first, at no delay; each page after the first then waits 200 ms.
+      expect(site.log.length).toBeGreaterThanOrEqual(4);
+      expect(elapsed).toBeGreaterThanOrEqual((site.log.length - 2) * 200);
     } finally {
       await site.close();
     }

@@ -51,8 +51,11 @@ export class HostScheduler {
   turn(host: string, signal?: AbortSignal): Promise<void> {
     const state = this.state(host);
     const mine = state.gate.then(async () => {
-      const wait = state.lastStart + state.delayMs - Date.now();
-      if (wait > 0) await sleep(wait, signal);
+      // A loop, not one sleep: a timer may fire a millisecond early (Node rounds timer times).
+      for (let wait = state.lastStart + state.delayMs - Date.now(); wait > 0 && !signal?.aborted; ) {
+        await sleep(wait, signal);
+        wait = state.lastStart + state.delayMs - Date.now();
+      }
       state.lastStart = Date.now();
     });
     state.gate = mine;
