@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Task } from '../../src/queue/types.js';
 import { openSystem, type System } from '../../src/runtime/system.js';
-import { crashAgent, crashQueueOptions, effectKey, WORK_MS } from '../support/crash-agent.js';
+import { crashAgent, crashQueueOptions, effectKey, gateFile, QUICK_TASKS } from '../support/crash-agent.js';
 import { until } from '../support/system.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -79,21 +79,21 @@ describe('a node process killed with SIGKILL mid-task', () => {
     const tasks = async (): Promise<Task[]> => system.queue.list({ limit: TASKS });
 
     const first = startNode(home, effects);
-    // Kill once some tasks are done and at least one attempt is mid-work: it started less than
-    // half its work time ago, so it cannot finish before the kill lands.
+    // Kill once the quick tasks are done and held attempts are mid-work: they cannot finish until
+    // the gate opens, so they are still mid-work when the kill lands, however slow the machine.
     let inFlight: number[] = [];
     await until(
       async () => {
-        const now = tasks();
-        const running = new Set((await now).filter((t) => t.state === 'running').map((t) => t.id));
-        const done = (await now).filter((t) => t.state === 'succeeded').length;
+        const now = await tasks();
+        const running = new Set(now.filter((t) => t.state === 'running').map((t) => t.id));
+        const done = now.filter((t) => t.state === 'succeeded').length;
         inFlight = fileEffects(effects)
-          .filter((e) => running.has(`job-${e.n}`) && Date.now() - e.at < WORK_MS / 2)
+          .filter((e) => running.has(`job-${e.n}`))
           .map((e) => e.n);
-        return done >= 4 && inFlight.length > 0;
+        return done >= QUICK_TASKS && inFlight.length > 0;
       },
-      20_000,
-      'a task mid-work on the first node',
+      120_000,
+      'held tasks mid-work on the first node',
     );
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
@@ -101,10 +101,11 @@ describe('a node process killed with SIGKILL mid-task', () => {
     expect(beforeRestart.some((t) => t.state === 'running')).toBe(true);
     expect(beforeRestart.some((t) => t.state !== 'succeeded')).toBe(true);
 
+    writeFileSync(gateFile(effects), '');
     const second = startNode(home, effects);
     await until(
       async () => (await tasks()).every((t) => t.state === 'succeeded'),
-      30_000,
+      180_000,
       'every task to succeed',
     );
     second.child.kill('SIGTERM');
@@ -143,5 +144,5 @@ describe('a node process killed with SIGKILL mid-task', () => {
     }
     const pids = new Set(lines.map((l) => l.pid));
     expect(pids.size).toBe(2);
-  }, 60_000);
+  }, 360_000);
 });

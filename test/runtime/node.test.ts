@@ -207,11 +207,14 @@ describe('agent node', () => {
     const node = system.createNode();
     await node.start();
     const drainedId = (await system.agents.list()).find((a) => a.name === 'drained')!.id;
+    // The node learns of the drain on its next heartbeat and says so with an event: wait for it.
+    const noticed = new Promise<void>((resolve) =>
+      system.events.on('agent:status', (event) => {
+        if (event.agentId === drainedId && event.status === 'draining') resolve();
+      }),
+    );
     await system.agents.requestDrain(drainedId);
-    await until(async () => {
-      await new Promise((r) => setTimeout(r, 150));
-      return true;
-    });
+    await noticed;
     await system.queue.enqueueMany([...Array(6)].map((_, n) => ({ skill: 'work', input: { n } })));
     await until(async () => (await system.queue.list({ state: 'succeeded' })).length === 6);
     await node.stop();

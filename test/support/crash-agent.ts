@@ -1,20 +1,25 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
 import { type AgentDefinition, defineAgent, defineSkill } from '../../src/agents/sdk.js';
 
-/** How long each attempt works between its two side effects. */
-export const WORK_MS = 200;
+/** Tasks below this number finish at once; the others hold until the test opens the gate. */
+export const QUICK_TASKS = 4;
+
+/** The file whose existence lets held attempts finish: `<effects file>.go`. */
+export const gateFile = (effectsFile: string) => `${effectsFile}.go`;
 
 /** The outbox key of one attempt of task n: a second attempt that took effect would add a row. */
 export const effectKey = (n: number, attempt: number) => `crash:${n}:attempt-${attempt}`;
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves once `path` exists (checked every 20 ms); rejects when the attempt is aborted. */
+function gateOpen(path: string, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    });
+    const check = () => {
+      if (signal.aborted) return reject(signal.reason);
+      if (existsSync(path)) return resolve();
+      setTimeout(check, 20);
+    };
+    check();
   });
 }
 
@@ -26,12 +31,14 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 export function crashAgent(effectsFile: string): AgentDefinition {
   const work = defineSkill({
     name: 'crash.work',
-    description: 'Appends a line, works a while, then records an outbox effect.',
+    description:
+      'Appends a line, waits for the gate (tasks past the first few), then records an outbox effect.',
     input: z.object({ n: z.number().int() }),
     output: z.object({ n: z.number().int() }),
     async handler({ n }, ctx) {
       appendFileSync(effectsFile, `${n} ${ctx.task.attempt} ${process.pid} ${Date.now()}\n`);
-      await pause(WORK_MS, ctx.signal);
+      // Held attempts are mid-work for as long as the test needs, whatever the machine's load.
+      if (n >= QUICK_TASKS) await gateOpen(gateFile(effectsFile), ctx.signal);
       ctx.effect('crash.done', effectKey(n, ctx.task.attempt), {
         n,
         attempt: ctx.task.attempt,
