@@ -87,7 +87,9 @@ export function parsePart<T>(
   if (!schema) return (part === 'body' ? undefined : {}) as T;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details = issuesToDetails(result.error.issues.map((i) => ({ ...i, path: [part, ...i.path] })));
+  const details = issuesToDetails(
+    unwrapUnions(result.error.issues).map((i) => ({ ...i, path: [part, ...i.path] })),
+  );
   throw new MagnaError(
     'INVALID_ARGUMENT',
     `Invalid request ${part}: ${details.issues
@@ -96,6 +98,20 @@ export function parsePart<T>(
       .join('; ')}`,
     { details },
   );
+}
+
+/**
+ * A value that fits no branch of a union (POST /tasks takes a task or an array of tasks) is reported
+ * with the issues of the branch of its own shape, so the caller sees `body.skill`, not "invalid input".
+ */
+function unwrapUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+    const sameShape = (branch: z.core.$ZodIssue[]) =>
+      !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0);
+    const branch = issue.errors.find(sameShape) ?? issue.errors[0]!;
+    return unwrapUnions(branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+  });
 }
 
 export function registerRoutes(

@@ -191,6 +191,74 @@ describe('tasks through the API', () => {
   });
 });
 
+describe('tasks in batches', () => {
+  it('takes an array of up to 1,000 tasks in one request, each with its own idempotency key', async () => {
+    const headers = api.auth('operator');
+    const batch = Array.from({ length: 1000 }, (_, n) => ({
+      skill: 'test.echo',
+      input: { text: `batch ${n}` },
+      idempotencyKey: `batch-${n}`,
+      tags: ['batch'],
+    }));
+    const created = await api.app.inject({ method: 'POST', url: '/tasks', headers, payload: batch });
+    expect(created.statusCode).toBe(201);
+    const tasks = created.json().tasks as Array<{ id: string; input: { text: string } }>;
+    expect(tasks.map((t) => t.input.text)).toEqual(batch.map((t) => t.input.text));
+    expect(new Set(tasks.map((t) => t.id)).size).toBe(1000);
+
+    // Sent again with one new task: the 1,000 keys name the unfinished tasks already queued.
+    const again = await api.app.inject({
+      method: 'POST',
+      url: '/tasks',
+      headers,
+      payload: [
+        batch[0],
+        { skill: 'test.echo', input: { text: 'new' }, idempotencyKey: 'batch-new' },
+        batch[999],
+      ],
+    });
+    const ids = (again.json().tasks as Array<{ id: string }>).map((t) => t.id);
+    expect(ids[0]).toBe(tasks[0]!.id);
+    expect(ids[2]).toBe(tasks[999]!.id);
+    expect(tasks.map((t) => t.id)).not.toContain(ids[1]);
+    const queued = await api.system.queue.list({ tag: 'batch', limit: 2000 });
+    expect(queued).toHaveLength(1000);
+  });
+
+  it('refuses a whole batch when one task is invalid, or when it holds over 1,000, storing nothing', async () => {
+    const headers = api.auth('operator');
+    const before = (await api.system.queue.list({ limit: 5000 })).length;
+    const bad = await api.app.inject({
+      method: 'POST',
+      url: '/tasks',
+      headers,
+      payload: [{ skill: 'test.echo', input: { text: 'fine' } }, { skill: 'no.such.skill' }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('QUEUE_UNKNOWN_SKILL');
+    const malformed = await api.app.inject({
+      method: 'POST',
+      url: '/tasks',
+      headers,
+      payload: [{ skill: 'test.echo' }, { skill: 42 }],
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.details.issues.map((i: { path: string }) => i.path)).toContain(
+      'body.1.skill',
+    );
+    const tooMany = await api.app.inject({
+      method: 'POST',
+      url: '/tasks',
+      headers,
+      payload: Array.from({ length: 1001 }, () => ({ skill: 'test.echo' })),
+    });
+    expect(tooMany.statusCode).toBe(400);
+    const empty = await api.app.inject({ method: 'POST', url: '/tasks', headers, payload: [] });
+    expect(empty.statusCode).toBe(400);
+    expect((await api.system.queue.list({ limit: 5000 })).length).toBe(before);
+  });
+});
+
 describe('messages and the WebSocket stream', () => {
   it('sends a message as the caller, lists it, dead-letters the undeliverable, and streams filtered events', async () => {
     const socket = new WebSocket(

@@ -23,6 +23,30 @@ const stateList = z
   })
   .describe('One state or several separated by commas');
 
+/**
+ * Largest batch one POST /tasks takes: 10,000 tasks are 10 requests, well inside the default rate
+ * limit, and one batch is one transaction (all or none).
+ */
+const SUBMIT_MAX = 1000;
+
+/** One task as POST /tasks takes it; each may carry its own idempotency key. */
+const NewTaskBody = z.strictObject({
+  skill: z.string().min(1).max(128),
+  input: z.unknown().optional(),
+  priority: z.number().int().min(0).max(9).optional(),
+  delayMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(365 * 86_400_000)
+    .optional(),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
+  idempotencyKey: z.string().min(1).max(200).optional(),
+  dependsOn: z.array(z.string().min(1).max(128)).max(1000).optional(),
+  tags: z.array(z.string().min(1).max(200)).max(50).optional(),
+});
+
 /** Largest number of dead tasks one redrive call re-queues. */
 const REDRIVE_MAX = 1000;
 
@@ -58,35 +82,27 @@ export const taskRoutes = [
     method: 'POST',
     url: '/tasks',
     operationId: 'tasks.create',
-    summary: 'Enqueue one task for a skill',
+    summary: `Enqueue one task, or up to ${SUBMIT_MAX} in one atomic batch`,
     tag: 'tasks',
     permission: 'tasks:create',
     errors: ['QUEUE_UNKNOWN_SKILL', 'QUEUE_INVALID_INPUT', 'QUEUE_INVALID_TASK'],
-    body: z.strictObject({
-      skill: z.string().min(1).max(128),
-      input: z.unknown().optional(),
-      priority: z.number().int().min(0).max(9).optional(),
-      delayMs: z
-        .number()
-        .int()
-        .min(0)
-        .max(365 * 86_400_000)
-        .optional(),
-      maxAttempts: z.number().int().min(1).max(100).optional(),
-      timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
-      idempotencyKey: z.string().min(1).max(200).optional(),
-      dependsOn: z.array(z.string().min(1).max(128)).max(1000).optional(),
-      tags: z.array(z.string().min(1).max(200)).max(50).optional(),
-    }),
+    body: z.union([NewTaskBody, z.array(NewTaskBody).min(1).max(SUBMIT_MAX)]),
     response: {
       status: 201,
-      description: 'The task (or the unfinished one with the same idempotency key).',
-      schema: TaskSchema,
+      description:
+        'The task (or the unfinished one with the same idempotency key); for an array, `{ tasks }` in the same order.',
+      schema: z.union([TaskSchema, z.object({ tasks: z.array(TaskSchema) })]),
     },
     handler: async ({ system, body, principal }) => {
-      const { input, ...rest } = body;
       // The task acts for its submitter, so a skill never reads more than the caller could.
-      return system.queue.enqueue({ ...rest, input: input ?? {}, actor: actorOf(principal) });
+      const actor = actorOf(principal);
+      const spec = ({ input, ...rest }: z.infer<typeof NewTaskBody>) => ({
+        ...rest,
+        input: input ?? {},
+        actor,
+      });
+      if (!Array.isArray(body)) return system.queue.enqueue(spec(body));
+      return { tasks: await system.queue.enqueueMany(body.map(spec)) };
     },
   }),
   defineRoute({
