@@ -10,7 +10,9 @@ describe('sources that fail', () => {
   let unreachable: string;
 
   beforeAll(async () => {
-    site = await startSampleSite({ failures: true, slowMs: 5_000 });
+    // The slow page answers far past the fetch timeout, and the timeout is long enough that the
+    // other pages answer within it on a loaded machine.
+    site = await startSampleSite({ failures: true, slowMs: 120_000 });
     unreachable = `http://127.0.0.1:${await closedPort()}/report.html`;
     const routes = site.failureRoutes;
     const seeds = [
@@ -22,10 +24,10 @@ describe('sources that fail', () => {
     corpus = await collect({
       topic: 'home batteries',
       sources: seeds,
-      limits: testLimits({ fetchTimeoutMs: 1_500, maxDepth: 1 }),
+      limits: testLimits({ fetchTimeoutMs: 8_000, maxDepth: 1 }),
       userAgent: USER_AGENT,
     });
-  });
+  }, 120_000);
   afterAll(() => site.close());
 
   const at = (route: string): CorpusSource => {
@@ -59,7 +61,7 @@ describe('sources that fail', () => {
     expect(at(site.failureRoutes.slow)).toMatchObject({
       status: 'failed',
       failure: 'timeout',
-      reason: 'no complete response within 1500 ms',
+      reason: 'no complete response within 8000 ms',
     });
   });
 

@@ -12,12 +12,16 @@ import { createEncryptor } from '../../src/security/encryption.js';
 
 export const USER_AGENT = 'MagnatronicBot/0.1 (test)';
 
-/** Limits for tests: no politeness delay unless a test asks for one, short timeouts. */
+/**
+ * Limits for tests: no politeness delay unless a test asks for one. The fetch timeout is long
+ * because the sample site shares the test's process: on a loaded 2-core machine a page can take
+ * seconds to answer, and a timeout there would read as a missing page.
+ */
 export function testLimits(overrides: Partial<CollectLimits> = {}): CollectLimits {
   return {
     maxPages: 50,
     maxDepth: 3,
-    fetchTimeoutMs: 2_000,
+    fetchTimeoutMs: 30_000,
     maxBytes: 2 * 1024 * 1024,
     maxRedirects: 5,
     perHostConcurrency: 2,

@@ -19,7 +19,7 @@ function runFixture(extra: string[] = []) {
   return { code: result.status, output, summary };
 }
 
-describe('the summary reporter', () => {
+describe('the summary reporter', { timeout: 300_000 }, () => {
   it('counts hook failures and unhandled rejections as failures and names every skipped test', () => {
     const run = runFixture(['hooks-and-skips']);
     expect(run.code).toBe(1);
