@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
+import { SUBMIT_BATCH_MAX, SubmittedTaskSchema } from '../../queue/task-spec-schema.js';
 import type { Task } from '../../queue/types.js';
 import { actorOf } from '../../security/keys.js';
 import { defineRoute } from '../route.js';
@@ -24,28 +25,11 @@ const stateList = z
   .describe('One state or several separated by commas');
 
 /**
- * Largest batch one POST /tasks takes: 10,000 tasks are 10 requests, well inside the default rate
- * limit, and one batch is one transaction (all or none).
+ * POST /tasks takes one task or up to SUBMIT_BATCH_MAX: 10,000 tasks are 10 requests, well inside
+ * the default rate limit, and one batch is one transaction (all or none).
  */
-const SUBMIT_MAX = 1000;
-
-/** One task as POST /tasks takes it; each may carry its own idempotency key. */
-const NewTaskBody = z.strictObject({
-  skill: z.string().min(1).max(128),
-  input: z.unknown().optional(),
-  priority: z.number().int().min(0).max(9).optional(),
-  delayMs: z
-    .number()
-    .int()
-    .min(0)
-    .max(365 * 86_400_000)
-    .optional(),
-  maxAttempts: z.number().int().min(1).max(100).optional(),
-  timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
-  idempotencyKey: z.string().min(1).max(200).optional(),
-  dependsOn: z.array(z.string().min(1).max(128)).max(1000).optional(),
-  tags: z.array(z.string().min(1).max(200)).max(50).optional(),
-});
+const SUBMIT_MAX = SUBMIT_BATCH_MAX;
+const NewTaskBody = SubmittedTaskSchema;
 
 /** Largest number of dead tasks one redrive call re-queues. */
 const REDRIVE_MAX = 1000;

@@ -38,4 +38,31 @@ export function register(program: Command): void {
     .option('--reason <text>', 'why, recorded on the task', 'cancelled from the CLI')
     .option('--json', 'print JSON')
     .action(lazyAction(load, 'cancel'));
+
+  tasks
+    .command('submit')
+    .description('Queue a task for a skill, or many from a JSON Lines file (one task per line).')
+    .argument('[skill]', 'the skill to run, e.g. knowledge.query')
+    .option('--input <json>', 'the task input as JSON (default {})')
+    .option('--priority <n>', '0 (lowest) to 9 (highest); 5 when not given')
+    .option('--max-attempts <n>', 'attempts before the task is dead-lettered')
+    .option(
+      '--idempotency-key <key>',
+      'while a task with this key is unfinished, submitting again returns it',
+    )
+    .option('--tag <tags...>', 'labels to find the task by later (GET /tasks?tag=)')
+    .option('--file <path>', 'JSON Lines, one task per line as POST /tasks takes it; - reads stdin')
+    .option('--agents <modules...>', 'also accept the skills of the agents these ES modules export')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Every line is checked before anything is queued: a bad line queues nothing.
+
+Examples:
+  $ magnatronic tasks submit knowledge.query --input '{"query":"battery prices"}' --priority 7
+  $ magnatronic tasks submit --file tasks.jsonl
+      where each line is e.g. {"skill":"knowledge.query","input":{"query":"x"},"idempotencyKey":"q-1"}`,
+    )
+    .action(lazyAction(() => import('../actions/tasks-submit.js'), 'submit'));
 }
