@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
 import type { AgentDefinition, SkillDefinition } from '../agents/sdk.js';
 import type { MessageBus } from '../bus/bus.js';
+import { isMagnaError } from '../core/errors.js';
 import type { AgentStatus, EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
+import { retryUnavailable } from '../core/retry.js';
 import type { Task } from '../queue/types.js';
-import type { AgentRegistry } from './agent-registry.js';
+import type { AgentRecord, AgentRegistry } from './agent-registry.js';
 import { CompletionBatcher } from './group-commit.js';
 import { type RunnerDeps, type RunningTask, runTask } from './task-runner.js';
 
@@ -70,7 +72,8 @@ export class AgentNode {
     const now = Date.now();
     this.emitNode();
     for (const agent of this.agents) {
-      await registry.register({
+      // Several processes start on one home at once: a busy store delays registration, never fails it.
+      const record: AgentRecord = {
         id: agent.id,
         name: agent.definition.name,
         role: agent.definition.role,
@@ -81,7 +84,8 @@ export class AgentNode {
         load: 0,
         startedAt: now,
         heartbeatAt: now,
-      });
+      };
+      await retryUnavailable(() => registry.register(record));
       this.emitAgent(agent);
       this.attachToBus(agent);
     }
@@ -170,7 +174,7 @@ export class AgentNode {
           claimed = tasks.length;
           for (const task of tasks) this.dispatch(task);
         } catch (error) {
-          this.deps.logger.error({ err: error }, 'claiming tasks failed; retrying');
+          this.logFailure(error, 'claiming tasks failed; retrying');
         }
       }
       // A full batch means more work is likely waiting: claim again at once. Otherwise sleep
@@ -248,7 +252,7 @@ export class AgentNode {
         }
       }
     } catch (error) {
-      this.deps.logger.error({ err: error }, 'heartbeat failed');
+      this.logFailure(error, 'heartbeat failed');
     }
   }
 
@@ -266,8 +270,18 @@ export class AgentNode {
       }
       await this.deps.registry.markStale(Date.now() - 3 * this.options.heartbeatMs);
     } catch (error) {
-      this.deps.logger.error({ err: error }, 'maintenance failed');
+      this.logFailure(error, 'maintenance failed');
     }
+  }
+
+  /**
+   * A busy store (another process of the home held the write lock past the busy timeout) is the
+   * normal price of sharing a home: the claim, heartbeat and maintenance rounds simply run again on
+   * their next tick, so it is logged at debug. Anything else is an error.
+   */
+  private logFailure(error: unknown, message: string): void {
+    if (isMagnaError(error, 'UNAVAILABLE')) this.deps.logger.debug({ err: error }, `${message} (store busy)`);
+    else this.deps.logger.error({ err: error }, message);
   }
 
   private agentStatus(agent: HostedAgent): AgentStatus {

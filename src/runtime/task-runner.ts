@@ -6,6 +6,7 @@ import { isMagnaError, MagnaError, toMagnaError } from '../core/errors.js';
 import type { EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { agentPrincipal } from '../core/principal.js';
+import { type RetryOptions, retryUnavailable } from '../core/retry.js';
 import type { Logger } from '../observability/logger.js';
 import { stepKeyOf } from '../orchestrator/missions.js';
 import type { CompletionSpec, TaskQueue } from '../queue/task-queue.js';
@@ -153,8 +154,15 @@ async function execute(
         },
       );
     }
-    if (deps.complete) await deps.complete({ lease, output: output.data, effects, children });
-    else await deps.queue.complete(lease, output.data, effects, children);
+    const completion = { lease, output: output.data, effects, children };
+    // A busy store costs no attempt: the completion is fenced by its lease, so it is retried.
+    await retryUnavailable(
+      () =>
+        deps.complete
+          ? deps.complete(completion)
+          : deps.queue.complete(lease, output.data, effects, children),
+      contention(deps, task),
+    );
   } catch (error) {
     await settleFailure(deps, running, error, logger ?? taskLogger(deps, agent, task));
   } finally {
@@ -222,7 +230,7 @@ async function settleFailure(
       return;
     }
     if (running.abortCause === 'shutdown') {
-      await deps.queue.release(lease);
+      await retryUnavailable(() => deps.queue.release(lease), contention(deps, running.task));
       logger.info('released at shutdown');
       return;
     }
@@ -231,11 +239,29 @@ async function settleFailure(
         ? new MagnaError('TIMEOUT', 'the attempt timed out')
         : toMagnaError(error, 'QUEUE_HANDLER_FAILED');
     logger.warn({ err: error, code: coded.code }, 'attempt failed');
-    await deps.queue.fail(lease, { code: coded.code, message: errorMessage(error, coded) });
+    await retryUnavailable(
+      () => deps.queue.fail(lease, { code: coded.code, message: errorMessage(error, coded) }),
+      contention(deps, running.task),
+    );
   } catch (settleError) {
     if (isMagnaError(settleError, 'QUEUE_LEASE_LOST')) return;
     throw settleError;
   }
+}
+
+/**
+ * How long a settlement keeps trying through a busy store: one lease. Past that the lease has
+ * lapsed anyway and recovery owns the task.
+ */
+function contention(deps: RunnerDeps, task: Task): RetryOptions {
+  return {
+    maxMs: deps.config.queue.leaseMs,
+    onRetry: (error, attempt, delayMs) =>
+      deps.logger.debug(
+        { taskId: task.id, attempt, delayMs, code: isMagnaError(error) ? error.code : undefined },
+        'store busy; settlement retried',
+      ),
+  };
 }
 
 function errorMessage(error: unknown, coded: MagnaError): string {

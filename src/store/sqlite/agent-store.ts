@@ -1,6 +1,7 @@
 import type { AgentStatus } from '../../core/events.js';
 import type { AgentRecord, AgentRegistry } from '../../runtime/agent-registry.js';
 import type { SqliteDatabase } from './database.js';
+import { sqliteError } from './errors.js';
 
 interface AgentRow {
   id: string;
@@ -54,21 +55,22 @@ export class SqliteAgentRegistry implements AgentRegistry {
   }
 
   async register(record: AgentRecord): Promise<void> {
-    this.s.upsert.run({ ...record, skills: JSON.stringify(record.skills) });
+    mapped(() => this.s.upsert.run({ ...record, skills: JSON.stringify(record.skills) }));
   }
 
   async heartbeat(
     updates: Array<{ id: string; status: AgentStatus; load: number }>,
     now: number,
   ): Promise<string[]> {
-    return this.db.transaction(() => {
+    const beat = this.db.transaction(() => {
       const draining: string[] = [];
       for (const update of updates) {
         const row = this.s.beat.get({ ...update, now }) as { status: AgentStatus } | undefined;
         if (row?.status === 'draining') draining.push(update.id);
       }
       return draining;
-    })();
+    });
+    return mapped(() => beat.immediate());
   }
 
   async list(): Promise<AgentRecord[]> {
@@ -81,15 +83,24 @@ export class SqliteAgentRegistry implements AgentRegistry {
   }
 
   async requestDrain(id: string): Promise<AgentRecord | null> {
-    const row = this.s.drain.get(id) as AgentRow | undefined;
+    const row = mapped(() => this.s.drain.get(id) as AgentRow | undefined);
     return row ? toRecord(row) : null;
   }
 
   async markStale(before: number): Promise<number> {
-    return this.s.stale.run(before).changes;
+    return mapped(() => this.s.stale.run(before).changes);
   }
 
   async markNodeDown(nodeId: string, now: number): Promise<void> {
-    this.s.nodeDown.run(now, nodeId);
+    mapped(() => this.s.nodeDown.run(now, nodeId));
+  }
+}
+
+/** Runs one write with SQLite's errors mapped (a busy lock becomes UNAVAILABLE, which callers retry). */
+function mapped<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    throw sqliteError(error);
   }
 }
