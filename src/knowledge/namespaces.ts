@@ -41,9 +41,3 @@ function invalid(namespace: unknown, why: string): MagnaError {
 export function isWithin(namespace: string, prefix: string): boolean {
   return namespace === prefix || namespace.startsWith(`${prefix}/`);
 }
-
-/** `a/b/c` → [`a`, `a/b`, `a/b/c`]. */
-export function ancestors(namespace: string): string[] {
-  const parts = namespace.split('/');
-  return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-}

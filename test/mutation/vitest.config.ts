@@ -15,6 +15,8 @@ export default defineConfig({
       'test/knowledge/access.test.ts',
       'test/knowledge/acting-principal.test.ts',
       'test/knowledge/namespace-boundary.test.ts',
+      'test/knowledge/namespaces.test.ts',
+      'test/security/permissions.test.ts',
       'test/security/audit.test.ts',
       'test/security/keys.test.ts',
       'test/api/tokens.test.ts',
