@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSystem } from '../../src/runtime/system.js';
 import { CLI_TEST_TIMEOUT } from '../support/cli.js';
 import { runCli } from '../support/cli-in-process.js';
 
@@ -9,10 +10,14 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-function workdir(): { dir: string; home: string } {
+/** A temporary folder with a home in it (tasks submit queues only into an existing home). */
+async function workdir(): Promise<{ dir: string; home: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'magna-submit-'));
   dirs.push(dir);
-  return { dir, home: join(dir, 'home') };
+  const home = join(dir, 'home');
+  const system = await openSystem({ overrides: { home, log: { level: 'silent' } } });
+  await system.close();
+  return { dir, home };
 }
 
 const line = (n: number, extra: Record<string, unknown> = {}) =>
@@ -25,7 +30,7 @@ const line = (n: number, extra: Record<string, unknown> = {}) =>
 
 describe('magnatronic tasks submit', { timeout: CLI_TEST_TIMEOUT }, () => {
   it('queues one task with its input and priority', async () => {
-    const { home } = workdir();
+    const { home } = await workdir();
     const result = await runCli(
       home,
       'tasks',
@@ -56,7 +61,7 @@ describe('magnatronic tasks submit', { timeout: CLI_TEST_TIMEOUT }, () => {
   });
 
   it('refuses bad input with a coded error and queues nothing', async () => {
-    const { home } = workdir();
+    const { home } = await workdir();
     const cases: Array<[string[], string]> = [
       [['knowledge.query', '--input', '{not json'], 'INVALID_ARGUMENT'],
       [['knowledge.query', '--input', '{"query": 5}'], 'QUEUE_INVALID_INPUT'],
@@ -74,7 +79,7 @@ describe('magnatronic tasks submit', { timeout: CLI_TEST_TIMEOUT }, () => {
   });
 
   it('streams thousands of tasks from a JSON Lines file; a rerun with the same keys adds none', async () => {
-    const { dir, home } = workdir();
+    const { dir, home } = await workdir();
     const file = join(dir, 'tasks.jsonl');
     const count = 5000;
     writeFileSync(file, `${Array.from({ length: count }, (_, n) => line(n)).join('\n')}\n\n`);
@@ -92,7 +97,7 @@ describe('magnatronic tasks submit', { timeout: CLI_TEST_TIMEOUT }, () => {
   });
 
   it('checks every line before writing any: one bad line queues nothing and is named', async () => {
-    const { dir, home } = workdir();
+    const { dir, home } = await workdir();
     const lines = Array.from({ length: 2500 }, (_, n) => line(n));
     lines[2100] = line(2100, { input: { query: 42 } });
     const badInput = join(dir, 'bad-input.jsonl');
@@ -113,6 +118,9 @@ describe('magnatronic tasks submit', { timeout: CLI_TEST_TIMEOUT }, () => {
     );
     const missing = await runCli(home, 'tasks', 'submit', '--file', join(dir, 'nope.jsonl'));
     expect(missing.stderr).toContain('error NOT_FOUND:');
+    // A mistyped --home is refused rather than given a new, empty store.
+    const noHome = await runCli(join(dir, 'not-a-home'), 'tasks', 'submit', '--file', badInput);
+    expect(noHome.stderr).toContain('error HOME_NOT_FOUND:');
     expect(JSON.parse((await runCli(home, 'tasks', 'list', '--json')).stdout)).toEqual([]);
   });
 });

@@ -29,7 +29,8 @@ export async function submit(skill: string | undefined, _o: unknown, command: Co
   if (opts.file && skill) throw invalid('Give a skill or --file, not both.');
   if (!opts.file && !skill) throw invalid('Give the skill to run, or --file with one task per line.');
   const extra = await loadAgentModules(opts.agents);
-  const system = await openSystem({ ...systemOptions(opts), ...extra });
+  // Queues into an existing home only: a mistyped --home must not start an empty store.
+  const system = await openSystem({ ...systemOptions(opts), ...extra, create: false });
   try {
     const specs = opts.file ? await readTaskLines(opts.file) : [singleTask(skill!, opts)];
     // Validate all before writing any: prepare() checks skill, input schema and options.
