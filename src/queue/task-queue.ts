@@ -148,9 +148,10 @@ export class TaskQueue {
       leaseMs: this.options.leaseMs,
       skillLimits: this.options.skillLimits,
     });
-    for (const task of tasks) {
-      this.events.emit('task:started', { ...base(task), workerId });
-    }
+    // Events are built only when something listens: per task, an event object was ~6% of the
+    // queue's CPU in the throughput benchmark (enqueue with no node yet, claims with no dashboard).
+    if (this.events.listening('task:started'))
+      for (const task of tasks) this.events.emit('task:started', { ...base(task), workerId });
     return tasks;
   }
 
@@ -287,12 +288,15 @@ export class TaskQueue {
   }
 
   private emitSucceeded(result: { task: SettledTask } & Consequences, now: number): void {
-    const durationMs = now - (result.task.startedAt ?? now);
-    this.events.emit('task:succeeded', { ...base(result.task), durationMs });
+    if (this.events.listening('task:succeeded')) {
+      const durationMs = now - (result.task.startedAt ?? now);
+      this.events.emit('task:succeeded', { ...base(result.task), durationMs });
+    }
     this.emitConsequences(result);
   }
 
   private emitQueued(task: Task): void {
+    if (!this.events.listening('task:queued')) return;
     this.events.emit('task:queued', {
       ...base(task),
       priority: task.priority,
@@ -318,6 +322,7 @@ export class TaskQueue {
   }
 
   private emitConsequences(result: Consequences): void {
+    if (result.children.length + result.released.length + result.cancelled.length === 0) return;
     for (const task of result.children) this.emitQueued(task);
     for (const task of result.released) this.emitQueued(task);
     for (const task of result.cancelled)

@@ -52,6 +52,9 @@ export function prepareQueueStatements(db: SqliteDatabase): QueueStatements {
     insertEffect: db.prepare(`INSERT OR IGNORE INTO task_effects (key, task_id, kind, payload, created_at)
       VALUES (?, ?, ?, ?, ?)`),
     dependants: db.prepare('SELECT task_id FROM task_deps WHERE depends_on = ?'),
+    dependantsOfMany: db.prepare(
+      'SELECT depends_on, task_id FROM task_deps WHERE depends_on IN (SELECT value FROM json_each(?))',
+    ),
     releaseDependant: db.prepare(`UPDATE tasks SET waiting_on = waiting_on - 1,
         state = CASE WHEN waiting_on - 1 = 0 THEN 'queued' ELSE state END,
         run_at = CASE WHEN waiting_on - 1 = 0 AND run_at < @now THEN @now ELSE run_at END,
@@ -105,6 +108,7 @@ export interface QueueStatements {
   succeedSlim: Database.Statement;
   insertEffect: Database.Statement;
   dependants: Database.Statement;
+  dependantsOfMany: Database.Statement;
   releaseDependant: Database.Statement;
   retry: Database.Statement;
   kill: Database.Statement;

@@ -291,6 +291,7 @@ export class SqliteQueueStore implements QueueStore {
     { lease, effects, children }: Completion,
     now: number,
     tally: TaskTally,
+    releaseNow = true,
   ): Consequences {
     for (const effect of effects) {
       this.s.insertEffect.run(
@@ -303,7 +304,7 @@ export class SqliteQueueStore implements QueueStore {
     }
     const childOutcomes = this.insertTasks(children, now);
     return {
-      released: this.releaseDependants(lease.taskId, now, tally),
+      released: releaseNow ? this.releaseDependants(lease.taskId, now, tally) : [],
       cancelled: [],
       children: childOutcomes.filter((o) => o.created).map((o) => o.task),
     };
@@ -333,6 +334,7 @@ export class SqliteQueueStore implements QueueStore {
     completion: Completion,
     now: number,
     tally: TaskTally,
+    releaseNow = true,
   ): { task: SettledTask } & Consequences {
     const { lease, output } = completion;
     const row = this.s.succeedSlim.get(
@@ -352,7 +354,7 @@ export class SqliteQueueStore implements QueueStore {
       startedAt: row.started_at,
       finishedAt: now,
     };
-    return { task, ...this.afterSuccess(completion, now, tally) };
+    return { task, ...this.afterSuccess(completion, now, tally, releaseNow) };
   }
 
   /**
@@ -365,9 +367,16 @@ export class SqliteQueueStore implements QueueStore {
   async completeMany(completions: Completion[], now: number): Promise<CompletionOutcome[]> {
     return this.tx(() => {
       const tally = new TaskTally();
+      // Dependants of the completions without children are looked up in one query after the loop
+      // instead of one per task (most tasks have none; the lookup was ~2% of the queue's CPU).
+      const deferred = new Map<string, Consequences>();
       const outcomes = completions.map((completion): CompletionOutcome => {
         try {
-          if (completion.children.length === 0) return this.settleSlim(completion, now, tally);
+          if (completion.children.length === 0) {
+            const outcome = this.settleSlim(completion, now, tally, false);
+            deferred.set(outcome.task.id, outcome);
+            return outcome;
+          }
           // The savepoint's counts are written inside it, so a refused completion rolls them back too.
           return this.db.transaction(() => {
             const own = new TaskTally();
@@ -380,9 +389,34 @@ export class SqliteQueueStore implements QueueStore {
           throw error;
         }
       });
+      if (deferred.size > 0) this.releaseDependantsOf(deferred, now, tally);
       tally.apply(this.s.countBump);
       return outcomes;
     });
+  }
+
+  /** releaseDependants for several settled tasks with one lookup, in the order of `settled`. */
+  private releaseDependantsOf(settled: Map<string, Consequences>, now: number, tally: TaskTally): void {
+    const pairs = this.s.dependantsOfMany.all(JSON.stringify([...settled.keys()])) as Array<{
+      depends_on: string;
+      task_id: string;
+    }>;
+    if (pairs.length === 0) return;
+    const byParent = new Map<string, string[]>();
+    for (const { depends_on, task_id } of pairs) {
+      const list = byParent.get(depends_on);
+      if (list) list.push(task_id);
+      else byParent.set(depends_on, [task_id]);
+    }
+    for (const [parent, consequences] of settled) {
+      for (const id of (byParent.get(parent) ?? []).sort()) {
+        const row = this.s.releaseDependant.get({ id, now }) as TaskRow | undefined;
+        if (row && row.state === 'queued') {
+          tally.move(row.skill, 'waiting', 'queued');
+          consequences.released.push(rowToTask(row));
+        }
+      }
+    }
   }
 
   private settleFailure(
