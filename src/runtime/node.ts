@@ -6,6 +6,7 @@ import type { AgentStatus, EventHub } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { retryUnavailable } from '../core/retry.js';
 import type { Task } from '../queue/types.js';
+import type { WakeUp } from '../queue/wake-up.js';
 import type { AgentRecord, AgentRegistry } from './agent-registry.js';
 import { CompletionBatcher } from './group-commit.js';
 import { type RunnerDeps, type RunningTask, runTask } from './task-runner.js';
@@ -47,7 +48,13 @@ export class AgentNode {
   private readonly runner: RunnerDeps;
 
   constructor(
-    private readonly deps: RunnerDeps & { events: EventHub; registry: AgentRegistry; bus?: MessageBus },
+    private readonly deps: RunnerDeps & {
+      events: EventHub;
+      registry: AgentRegistry;
+      bus?: MessageBus;
+      /** Wake-ups from other processes sharing the store (ready work they enqueued). */
+      wakeUp?: WakeUp;
+    },
     definitions: AgentDefinition[],
     private readonly options: NodeOptions,
   ) {
@@ -96,6 +103,13 @@ export class AgentNode {
       }),
       events.on('task:cancelled', (data) => this.abortLocal(data.taskId, 'cancelled')),
     );
+    if (this.deps.wakeUp) {
+      this.unsubscribe.push(
+        this.deps.wakeUp.subscribe((skills) => {
+          if (skills.some((skill) => mySkills.has(skill))) this.wake?.();
+        }),
+      );
+    }
     this.status = 'running';
     this.emitNode();
     await this.deps.queue.recoverExpired();

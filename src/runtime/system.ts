@@ -86,10 +86,20 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
   // never replaced by an empty store.
   const embedded = dialectOf(config) === 'sqlite';
   if (embedded) checkHome(config.home, databasePath(config), { create: options.create ?? true });
-  const stores = await openStores(config, { encryption });
+  const stores = await openStores(config, {
+    encryption,
+    onError: (error, context) => logger.warn({ err: error }, `store: ${context}`),
+  });
   if (embedded) markHome(config.home, databasePath(config));
   const catalog = new SkillCatalog();
   const queue = new TaskQueue(stores.queue, catalog, events, config.queue);
+  const { wakeUp } = stores;
+  // Ready work enqueued here wakes idle nodes of other processes (waiting tasks wake nobody yet).
+  if (wakeUp) {
+    events.on('task:queued', (data) => {
+      if (data.waitingOn === 0) wakeUp.notify([data.skill]);
+    });
+  }
   const artifacts = new ArtifactStore(join(config.home, 'artifacts'), encryption);
   // Embeddings are optional: on only when an endpoint and an embedding model are configured.
   const embeddings =
@@ -165,7 +175,18 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     agentDefinitions,
     createNode(nodeOptions = {}) {
       const node = new AgentNode(
-        { queue, config, logger, artifacts, services, events, registry: agents, messaging, bus },
+        {
+          queue,
+          config,
+          logger,
+          artifacts,
+          services,
+          events,
+          registry: agents,
+          messaging,
+          bus,
+          ...(wakeUp ? { wakeUp } : {}),
+        },
         nodeOptions.agents ?? agentDefinitions,
         {
           ...config.queue,

@@ -32,6 +32,8 @@ export interface Stores {
 
 export interface StoreOptions {
   encryption: Encryptor;
+  /** Connection trouble the stores recover from by themselves (a dropped idle connection). */
+  onError?: (error: Error, context: string) => void;
 }
 
 export type DatabaseConfig = Pick<MagnaConfig, 'home' | 'database'>;
@@ -43,12 +45,23 @@ export function dialectOf(config: DatabaseConfig): 'sqlite' | 'postgres' {
 
 /** Opens every store on the configured database, bringing its schema up to date. */
 export async function openStores(config: DatabaseConfig, options: StoreOptions): Promise<Stores> {
+  const { openSqliteStores, openSqliteKnowledge } = await import('./sqlite/stores.js');
   if (dialectOf(config) === 'postgres') {
     // Loaded on demand, so embedded mode never loads the PostgreSQL driver.
     const { openPostgresStores } = await import('./postgres/stores.js');
-    return openPostgresStores(config, options);
+    const stores = await openPostgresStores(config, options);
+    // The knowledge base has no PostgreSQL adapter yet: it stays in the home's SQLite file, so
+    // processes sharing a home share it, and processes on other hosts do not (docs/scaling.md).
+    const knowledge = openSqliteKnowledge(config, options);
+    return {
+      ...stores,
+      knowledge: knowledge.store,
+      async close() {
+        await stores.close();
+        knowledge.close();
+      },
+    };
   }
-  const { openSqliteStores } = await import('./sqlite/stores.js');
   return openSqliteStores(config, options);
 }
 

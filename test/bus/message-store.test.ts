@@ -1,20 +1,45 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src/bus/envelope.js';
 import { MemoryMessageStore } from '../../src/bus/memory/message-store.js';
 import type { MessageStore } from '../../src/bus/message-store.js';
 import { isMagnaError } from '../../src/core/errors.js';
+import { createPool } from '../../src/store/postgres/connection.js';
+import { PostgresMessageStore } from '../../src/store/postgres/message-store.js';
+import { migratePostgres } from '../../src/store/postgres/migrate.js';
+import { postgresMigrations } from '../../src/store/postgres/migrations/index.js';
 import { openSqlite } from '../../src/store/sqlite/database.js';
 import { SqliteMessageStore } from '../../src/store/sqlite/message-store.js';
+import { createTestDatabase, postgresConfig, type TestDatabase } from '../support/postgres.js';
 import { envelope } from './helpers.js';
 
 /** The bus store port's contract, run against every adapter. */
-const adapters: Array<[string, () => { store: MessageStore; close(): void }]> = [
-  ['memory', () => ({ store: new MemoryMessageStore(), close() {} })],
+let database: TestDatabase | undefined;
+afterAll(async () => {
+  await database?.drop();
+});
+
+const adapters: Array<[string, () => Promise<{ store: MessageStore; close(): Promise<void> | void }>]> = [
+  ['memory', async () => ({ store: new MemoryMessageStore(), close() {} })],
   [
     'sqlite',
-    () => {
+    async () => {
       const db = openSqlite(':memory:');
-      return { store: new SqliteMessageStore(db), close: () => db.close() };
+      return {
+        store: new SqliteMessageStore(db),
+        close: () => {
+          db.close();
+        },
+      };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      database ??= await createTestDatabase();
+      const pool = createPool(postgresConfig(await database.schema()));
+      await migratePostgres(pool, postgresMigrations);
+      // Lease times from each call's `now`, as the contract steps time by hand.
+      return { store: new PostgresMessageStore(pool, undefined, 'caller'), close: () => pool.end() };
     },
   ],
 ];
@@ -22,7 +47,7 @@ const adapters: Array<[string, () => { store: MessageStore; close(): void }]> = 
 for (const [name, open] of adapters) {
   describe(`message store contract: ${name}`, () => {
     it('keeps durable messages until acknowledged, oldest first, per receiver', async () => {
-      const { store, close } = open();
+      const { store, close } = await open();
       const a1 = envelope({ receiver: 'agent:a', durable: true, body: { n: 1 } });
       const r1 = envelope({ receiver: 'role:w', durable: true });
       const b1 = envelope({ receiver: 'agent:b', durable: true });
@@ -43,11 +68,11 @@ for (const [name, open] of adapters) {
       await store.release([a1.id, r1.id], 0, 0);
       await store.ack([a1.id, 'msg_unknown']);
       expect((await pending_(store, ['agent:a'], 10)).map((p) => p.envelope.id)).toEqual([a2.id]);
-      close();
+      await close();
     });
 
     it('leases each message to one owner until the lease runs out or is released', async () => {
-      const { store, close } = open();
+      const { store, close } = await open();
       const m1 = envelope({ receiver: 'role:w', durable: true });
       const m2 = envelope({ receiver: 'role:w', durable: true });
       await store.save([m1, m2], 1000, 50);
@@ -72,22 +97,22 @@ for (const [name, open] of adapters) {
       expect(await claim('p4', 1190, false)).toEqual([]);
       expect(await claim('p4', 1190, true)).toEqual([m2.id]);
       expect(await claim('p3', 1400, false)).toEqual([m1.id, m2.id]);
-      close();
+      await close();
     });
 
     it('refuses a durable body that JSON cannot hold with BUS_INVALID_ENVELOPE on body', async () => {
-      const { store, close } = open();
+      const { store, close } = await open();
       const fine = envelope({ durable: true });
       const error = await store
         .save([fine, envelope({ durable: true, body: { big: 1n } })], 1, 0)
         .catch((e: unknown) => e);
       expect(isMagnaError(error, 'BUS_INVALID_ENVELOPE')).toBe(true);
       expect(await pending_(store, ['agent:a'], 10)).toEqual([]);
-      close();
+      await close();
     });
 
     it('records dead letters newest first, removes their durable message, and prunes by age', async () => {
-      const { store, close } = open();
+      const { store, close } = await open();
       const durable = envelope({ receiver: 'agent:x', durable: true });
       await store.save([durable], 10, 0);
       await store.addDeadLetter({ reason: 'BUS_EXPIRED', error: 'late', envelope: durable, at: 100 });
@@ -104,7 +129,7 @@ for (const [name, open] of adapters) {
       expect(await store.deadLetters({ limit: 1 })).toHaveLength(1);
       expect(await store.pruneDeadLetters(150)).toBe(1);
       expect((await store.deadLetters({ limit: 10 })).map((l) => l.messageId)).toEqual([odd.id]);
-      close();
+      await close();
     });
   });
 }

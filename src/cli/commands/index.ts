@@ -6,6 +6,7 @@ import { register as demo } from './demo.js';
 import { register as doctor } from './doctor.js';
 import { register as kb } from './kb.js';
 import { register as keys } from './keys.js';
+import { register as migrate } from './migrate.js';
 import { register as restore } from './restore.js';
 import { register as run } from './run.js';
 import { register as server } from './server.js';
@@ -28,4 +29,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   backup,
   restore,
   doctor,
+  migrate,
 ];

@@ -30,13 +30,11 @@ export function redactUrl(url: string): string {
 }
 
 /**
- * A connection pool for the configured database. TLS comes from the URL (`sslmode=verify-full`,
+ * Connection settings for the configured database. TLS comes from the URL (`sslmode=verify-full`,
  * `sslrootcert=...`) or from `database.caFile`, which turns on verification of the server's
- * certificate chain and host name. Idle connections the server drops (a restart) are replaced on
- * the next query, so the pool reconnects by itself; queries made while the server is down fail
- * with UNAVAILABLE.
+ * certificate chain and host name.
  */
-export function createPool(config: DatabaseConfig, onError?: (error: Error) => void): PgPool {
+export function connectionOptions(config: DatabaseConfig): pg.PoolConfig {
   const url = config.database.url;
   if (!url) throw new MagnaError('CONFIG_INVALID', 'database.url is not set.');
   let ssl: pg.PoolConfig['ssl'];
@@ -52,15 +50,26 @@ export function createPool(config: DatabaseConfig, onError?: (error: Error) => v
     }
     ssl = { ca, rejectUnauthorized: true };
   }
-  const pool = new pg.Pool({
+  return {
     connectionString: url,
     ...(ssl ? { ssl } : {}),
-    max: config.database.poolSize,
     types,
-    // A claim waits for a connection at most this long before reporting UNAVAILABLE.
+    // A query waits for a connection at most this long before reporting UNAVAILABLE.
     connectionTimeoutMillis: 10_000,
-    idleTimeoutMillis: 30_000,
     application_name: 'magnatronic',
+  };
+}
+
+/**
+ * A connection pool for the configured database. Idle connections the server drops (a restart)
+ * are replaced on the next query, so the pool reconnects by itself; queries made while the server
+ * is down fail with UNAVAILABLE.
+ */
+export function createPool(config: DatabaseConfig, onError?: (error: Error) => void): PgPool {
+  const pool = new pg.Pool({
+    ...connectionOptions(config),
+    max: config.database.poolSize,
+    idleTimeoutMillis: 30_000,
   });
   // An idle client whose server went away emits here; without a listener the process would exit.
   pool.on('error', (error) => onError?.(error));

@@ -42,6 +42,15 @@ export async function openSqliteStores(config: DatabaseConfig, options: StoreOpt
   };
 }
 
+/** The knowledge store alone on the home's database file (PostgreSQL mode keeps knowledge here). */
+export function openSqliteKnowledge(
+  config: DatabaseConfig,
+  options: StoreOptions,
+): { store: SqliteKnowledgeStore; close(): void } {
+  const db = openSqlite(sqlitePath(config));
+  return { store: new SqliteKnowledgeStore(db, options.encryption), close: () => db.close() };
+}
+
 export async function openSqliteAdmin(
   config: DatabaseConfig,
 ): Promise<StoreAdmin & { close(): Promise<void> }> {
