@@ -40,6 +40,7 @@ const HEAVY = [
   'vega-lite',
   'linkedom',
   'fastify',
+  'sharp',
 ];
 
 describe('CLI start-up loads only what a command needs', () => {

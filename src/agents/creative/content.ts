@@ -39,6 +39,13 @@ export const contentSkill = defineSkill({
     readingEaseTarget: z.number(),
     draftedBy: z.string().optional(),
     modelDropped: z.number().int().optional(),
+    keyFigure: z
+      .object({
+        value: z.string(),
+        label: z.string(),
+        source: z.object({ id: z.string(), title: z.string(), url: z.string() }),
+      })
+      .optional(),
   }),
   async handler(input, ctx) {
     // The generator (citation checker, readability dictionaries) loads on first use, not at start-up.
@@ -98,6 +105,7 @@ export const contentSkill = defineSkill({
       readingEaseTarget: result.readability.target,
       ...(result.model && result.model.kept > 0 ? { draftedBy: result.model.provider } : {}),
       ...(result.model ? { modelDropped: result.model.dropped } : {}),
+      ...(result.keyFigure ? { keyFigure: result.keyFigure } : {}),
     };
   },
 });

@@ -1,5 +1,6 @@
 import { defineAgent } from '../sdk.js';
 import { contentSkill } from './content.js';
+import { cardSkill, chartsSkill, imageSkill } from './design.js';
 
 /**
  * The Creative agent: content grounded in cited knowledge, offline by default; a configured model
@@ -11,7 +12,7 @@ export const creativeAgent = defineAgent({
   description:
     'Writes cited content from the knowledge base and research findings, assists with design and generates ranked ideas.',
   concurrency: 2,
-  skills: [contentSkill],
+  skills: [contentSkill, imageSkill, cardSkill, chartsSkill],
 });
 
-export { contentSkill };
+export { cardSkill, chartsSkill, contentSkill, imageSkill };

@@ -1,7 +1,9 @@
 import { MagnaError } from '../../core/errors.js';
 import type { ChatProvider } from '../../llm/chat.js';
 import type { Logger } from '../../observability/logger.js';
+import { show, withUnit } from '../../research/report/format.js';
 import type { DroppedClaim, ReportClaim } from '../../research/report/types.js';
+import type { CorpusSource } from '../../research/types.js';
 import type { Evidence } from '../evidence.js';
 import { type ContentLayout, layoutContent } from './layout.js';
 import { draftable, draftOpening } from './model-draft.js';
@@ -14,7 +16,7 @@ import {
   contentRequestSchema,
   FACT_BUDGET,
 } from './request.js';
-import { ContentChecker, writeSentences } from './sentences.js';
+import { ContentChecker, type ContentSentence, writeSentences } from './sentences.js';
 
 /**
  * Content from evidence: plan (which facts, in what order), realise (templates with variation,
@@ -41,6 +43,14 @@ export interface ContentResult extends RenderedContent {
   /** Set when a model drafted the opening; `kept`/`dropped` count its sentences. */
   model?: { provider: string; kept: number; dropped: number };
   method: string[];
+  /** The first stated number, for a social card: as printed, what it measures, and its source. */
+  keyFigure?: KeyFigure;
+}
+
+export interface KeyFigure {
+  value: string;
+  label: string;
+  source: { id: string; title: string; url: string };
 }
 
 export function parseContentRequest(input: ContentRequestInput): ContentRequest {
@@ -116,6 +126,7 @@ export async function generateContent(
   const sources = new Map(evidence.corpus.sources.map((s) => [s.id, s]));
   const rendered = renderContent(layout, claims, sources, request.tone);
   const laidOut = layout.blocks.flatMap((b) => ('claims' in b ? b.claims : []));
+  const figure = keyFigureOf(laidOut, sentences, sources);
   return {
     ...rendered,
     request,
@@ -125,6 +136,7 @@ export async function generateContent(
     dropped,
     readability: readability(rendered.text, request.audience),
     ...(model ? { model } : {}),
+    ...(figure ? { keyFigure: figure } : {}),
     method: [
       ...evidence.method,
       `plan: top ${budget * 2} candidate facts by relevance, at most half the budget per subject`,
@@ -132,6 +144,26 @@ export async function generateContent(
       'check: the research report citation check, plus stated names present in a cited source',
     ],
   };
+}
+
+function keyFigureOf(
+  laidOut: string[],
+  sentences: ContentSentence[],
+  sources: ReadonlyMap<string, CorpusSource>,
+): KeyFigure | undefined {
+  const byClaim = new Map(sentences.map((s) => [s.claim.id, s]));
+  for (const id of laidOut) {
+    const fact = byClaim.get(id)?.facts.find((f) => f.number !== undefined && f.sources.length > 0);
+    if (!fact) continue;
+    const source = sources.get(fact.sources[0]!);
+    if (!source) continue;
+    // A KB fact's value is printed as stored; a finding's or series' number with its unit.
+    const value = fact.kind === 'fact' ? fact.value : withUnit(show(fact.number!), fact.unit);
+    const label =
+      fact.kind === 'fact' ? `${fact.predicate.replace(/[_.-]+/g, ' ')} · ${fact.subject}` : fact.subject;
+    return { value, label, source: { id: source.id, title: source.title, url: source.url } };
+  }
+  return undefined;
 }
 
 export type { ContentFormat, ContentRequest, ContentRequestInput } from './request.js';
