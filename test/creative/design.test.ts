@@ -243,3 +243,27 @@ describe('design skills store files with manifests', () => {
     expect(stored(emptyDir)).toEqual([]);
   });
 });
+
+describe('image paths follow the local-source rule', () => {
+  it('an API caller may not turn a server file into an artifact', async () => {
+    const dir = home();
+    const path = join(dir, 'scene.png');
+    writeFileSync(path, await scenePng());
+    const ctx: SkillContext = {
+      ...skillContext({ home: dir }),
+      principal: { id: 'key:k1', role: 'analyst' },
+    };
+    await expect(
+      imageSkill.handler(
+        imageSkill.input.parse({ imagePath: path, operations: [{ op: 'thumbnail', size: 32 }] }),
+        ctx,
+      ),
+    ).rejects.toMatchObject({ code: 'RESEARCH_SOURCE_FORBIDDEN' });
+    await expect(
+      cardSkill.handler(cardSkill.input.parse({ title: 'T', imagePath: path }), ctx),
+    ).rejects.toMatchObject({
+      code: 'RESEARCH_SOURCE_FORBIDDEN',
+    });
+    expect(stored(dir)).toEqual([]);
+  });
+});

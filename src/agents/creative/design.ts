@@ -41,19 +41,19 @@ export const imageSkill = defineSkill({
   }),
   async handler(input, ctx) {
     const [
-      { readImageFile },
+      { readImageFor },
       t,
       { dominantColours },
       { checkPalette, CONTRAST_METHOD },
       { writeWithManifest },
     ] = await Promise.all([
-      import('../../creative/design/image-file.js'),
+      import('./image-access.js'),
       import('../../creative/design/transform.js'),
       import('../../creative/design/palette.js'),
       import('../../creative/design/contrast.js'),
       import('../../creative/manifest.js'),
     ]);
-    const image = await readImageFile(input.imagePath);
+    const image = await readImageFor(ctx, input.imagePath);
     const stem = basename(input.imagePath, extname(input.imagePath)).replace(/[^\w.-]/g, '_') || 'image';
     // Everything is computed first; only then is anything stored.
     const made: Array<{ name: string; out: Awaited<ReturnType<typeof t.convert>>; op: unknown }> = [];
@@ -131,14 +131,12 @@ export const cardSkill = defineSkill({
     contrast: z.array(z.record(z.string(), z.unknown())),
   }),
   async handler(input, ctx) {
-    const [{ readImageFile }, { renderCard }, { CONTRAST_METHOD }, { writeWithManifest }] = await Promise.all(
-      [
-        import('../../creative/design/image-file.js'),
-        import('../../creative/design/card.js'),
-        import('../../creative/design/contrast.js'),
-        import('../../creative/manifest.js'),
-      ],
-    );
+    const [{ readImageFor }, { renderCard }, { CONTRAST_METHOD }, { writeWithManifest }] = await Promise.all([
+      import('./image-access.js'),
+      import('../../creative/design/card.js'),
+      import('../../creative/design/contrast.js'),
+      import('../../creative/manifest.js'),
+    ]);
     // A content step upstream offers its first stated number, with the source that states it.
     const upstreamFigure = Object.values(ctx.upstream)
       .map(
@@ -152,7 +150,7 @@ export const cardSkill = defineSkill({
       (upstreamFigure ? { value: upstreamFigure.value, label: upstreamFigure.label } : undefined);
     const source =
       input.source ?? (upstreamFigure && !input.figure ? hostOf(upstreamFigure.source.url) : undefined);
-    const image = input.imagePath ? await readImageFile(input.imagePath) : undefined;
+    const image = input.imagePath ? await readImageFor(ctx, input.imagePath) : undefined;
     const card = await renderCard({
       title: input.title,
       ...(figure ? { figure } : {}),
@@ -224,7 +222,7 @@ export const chartsSkill = defineSkill({
     const evidence = await gatherEvidence(input, ctx);
     const items = seriesFromFacts(evidence.facts);
     if (input.analysisPath) {
-      const analysis = await research.readAnalysis(input.analysisPath);
+      const analysis = await research.readAnalysis(ctx, input.analysisPath);
       for (const series of analysis.series) items.push({ series, sources: [series.sourceId] });
     }
     const charts = await renderSeriesCharts(items);
