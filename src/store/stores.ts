@@ -24,7 +24,7 @@ export interface Stores {
   admin: StoreAdmin;
   /**
    * The dialect's own cross-process wake-up, when it has one (PostgreSQL: LISTEN/NOTIFY on the
-   * database). Embedded SQLite has none here; processes on one home use the local channel.
+   * database; SQLite: Unix sockets in the home, src/store/sqlite/local-wake-up.ts).
    */
   wakeUp?: WakeUp;
   close(): Promise<void>;

@@ -6,6 +6,7 @@ import { SqliteStoreAdmin } from './admin.js';
 import { SqliteAgentRegistry } from './agent-store.js';
 import { openSqlite, type SqliteDatabase } from './database.js';
 import { SqliteKnowledgeStore } from './knowledge-store.js';
+import { LocalWakeUp } from './local-wake-up.js';
 import { SqliteMessageStore } from './message-store.js';
 import { SqliteMissionStore } from './mission-store.js';
 import { SqliteQueueStore } from './queue-store.js';
@@ -27,6 +28,8 @@ export async function openSqliteStores(config: DatabaseConfig, options: StoreOpt
   const queue = new SqliteQueueStore(db);
   const admin = new SqliteStoreAdmin(path, db);
   connections.set(admin, db);
+  // Processes on one home wake each other's idle nodes through Unix sockets in the home.
+  const wakeUp = await LocalWakeUp.open(config.home);
   return {
     queue,
     missions: new SqliteMissionStore(db, queue),
@@ -35,8 +38,10 @@ export async function openSqliteStores(config: DatabaseConfig, options: StoreOpt
     knowledge: new SqliteKnowledgeStore(db, options.encryption),
     security: new SqliteSecurityStore(db),
     admin,
+    ...(wakeUp ? { wakeUp } : {}),
     async close() {
       connections.delete(admin);
+      await wakeUp?.close();
       db.close();
     },
   };
