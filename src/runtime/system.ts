@@ -95,7 +95,8 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
   const queue = new TaskQueue(stores.queue, catalog, events, config.queue);
   const { wakeUp } = stores;
   // Ready work enqueued here wakes idle nodes of other processes (waiting tasks wake nobody yet).
-  if (wakeUp) {
+  // With a cluster bus the task:queued event itself reaches them, and a received one is not re-sent.
+  if (wakeUp && config.bus.url === undefined) {
     events.on('task:queued', (data) => {
       if (data.waitingOn === 0) wakeUp.notify([data.skill]);
     });

@@ -224,7 +224,7 @@ export function busContract(factory: TransportFactory): void {
       const shared = new MemoryMessageStore();
       let crashed = false;
       const renewed = new Set<string>();
-      // The first process's store: once it has "crashed", its lease renewals never arrive.
+      // The first process's store: once it has "crashed", its renewals and sweeps never arrive.
       const dying: MessageStore = Object.assign(Object.create(shared) as MessageStore, {
         renew: (...args: Parameters<MessageStore['renew']>) => {
           if (crashed) return Promise.resolve();
@@ -233,6 +233,8 @@ export function busContract(factory: TransportFactory): void {
         },
         release: (...args: Parameters<MessageStore['release']>) =>
           crashed ? Promise.resolve() : shared.release(...args),
+        claim: (...args: Parameters<MessageStore['claim']>) =>
+          crashed ? Promise.resolve([]) : shared.claim(...args),
       });
       const [t1, t2] = await factory.pair();
       cleanups.push(async () => {
