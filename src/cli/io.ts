@@ -28,7 +28,7 @@ export async function withSystem<T>(
   // Loaded here, not at the top: main.ts imports this module for reportError, and `--help` must
   // not load the store.
   const { openSystem } = await import('../runtime/system.js');
-  const system = await openSystem({ ...systemOptions(options), create: open.create === true });
+  const system = await openSystem({ ...systemOptions(options), create: open.create === true, kind: 'cli' });
   try {
     return await fn(system);
   } finally {

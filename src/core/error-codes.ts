@@ -164,6 +164,16 @@ export const ERROR_CODES = {
     exit: 75,
     doc: 'Another process listens on the API port; stop it or choose another port (server.port, MAGNA_SERVER_PORT).',
   },
+  STORE_REPLACED: {
+    http: 503,
+    exit: 75,
+    doc: 'The database file this process opened was replaced or removed (a restore, a copy); the process stopped so no write goes to the old file.',
+  },
+  HOME_IN_USE: {
+    http: 409,
+    exit: 4,
+    doc: 'Live processes hold the home (listed in the message); stop them first, or pass --stop-processes to restore.',
+  },
   STEP_OUTPUT_EMPTY: {
     http: 422,
     exit: 1,

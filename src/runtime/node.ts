@@ -70,6 +70,15 @@ export class AgentNode {
     }));
   }
 
+  /** The node's life-cycle state, for the home's process registry (`magnatronic nodes`). */
+  get state(): 'starting' | 'running' | 'draining' | 'stopped' {
+    return this.status;
+  }
+
+  get agentNames(): string[] {
+    return this.agents.map((a) => a.definition.name);
+  }
+
   get inFlight(): number {
     return this.agents.reduce((n, a) => n + a.running.size, 0);
   }

@@ -22,6 +22,7 @@ import { dialectOf, openStores } from '../store/stores.js';
 import type { AgentRegistry } from './agent-registry.js';
 import { openTransport } from './bus-transport.js';
 import { checkHome, markHome } from './home.js';
+import { type HomeProcess, type Registration, registerProcess } from './home-processes.js';
 import { AgentNode } from './node.js';
 
 /**
@@ -51,6 +52,8 @@ export interface System {
   knowledge: KnowledgeBase;
   /** The agents a node of this system hosts: the built-in ones plus any given to openSystem. */
   agentDefinitions: AgentDefinition[];
+  /** This process's registration in its embedded home (null on PostgreSQL). */
+  registration: Registration | null;
   /** A node hosting the given agents (default: agentDefinitions); call start() to run it. */
   createNode(options?: { agents?: AgentDefinition[]; nodeId?: string }): AgentNode;
   close(): Promise<void>;
@@ -71,6 +74,8 @@ export interface OpenSystemOptions {
    * HOME_NOT_FOUND instead of an empty store in the wrong folder.
    */
   create?: boolean;
+  /** What this process is, as `magnatronic nodes` shows it (start, server, run, a command). */
+  kind?: string;
 }
 
 export function databasePath(config: Pick<MagnaConfig, 'home'>): string {
@@ -91,6 +96,14 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     onError: (error, context) => logger.warn({ err: error }, `store: ${context}`),
   });
   if (embedded) markHome(config.home, databasePath(config));
+  const nodes: AgentNode[] = [];
+  // Every process that opens an embedded home registers in it (restore and `nodes` read these).
+  const registration = embedded
+    ? registerProcess(config.home, databasePath(config), {
+        kind: options.kind ?? 'library',
+        sample: () => processSample(nodes),
+      })
+    : null;
   const catalog = new SkillCatalog();
   const queue = new TaskQueue(stores.queue, catalog, events, config.queue);
   const { wakeUp } = stores;
@@ -153,7 +166,6 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
   const missions = new MissionService(stores.missions, queue, planner, artifacts, events);
   const agents = stores.agents;
   const messaging = (agentName: string): AgentMessaging => messagingOf(system, agentName);
-  const nodes: AgentNode[] = [];
   closers.push(async () => {
     for (const node of nodes) await node.stop();
   });
@@ -174,6 +186,7 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     security,
     knowledge,
     agentDefinitions,
+    registration,
     createNode(nodeOptions = {}) {
       const node = new AgentNode(
         {
@@ -202,6 +215,7 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
       for (const close of closers.reverse()) await close();
       // Mission refreshes started by this process's settlements finish before the store closes.
       await missions.drain();
+      registration?.close();
       await stores.close();
     },
   };
@@ -211,4 +225,22 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
 /** The bus facade an agent's handlers use; refuses clearly when no bus is configured. */
 function messagingOf(system: System, agentName: string): AgentMessaging {
   return system.bus.messagingFor(agentName);
+}
+
+/** What the process registry records of this process's nodes: state, agents, load. */
+function processSample(nodes: AgentNode[]): Partial<HomeProcess> {
+  const live = nodes.filter((n) => n.state !== 'stopped');
+  const first = live[0];
+  const state: HomeProcess['state'] = !first
+    ? nodes.length > 0
+      ? 'stopped'
+      : 'open'
+    : live.some((n) => n.state === 'running')
+      ? 'running'
+      : first.state;
+  return {
+    state,
+    agents: live.flatMap((n) => n.agentNames),
+    load: live.reduce((sum, n) => sum + n.inFlight, 0),
+  };
 }

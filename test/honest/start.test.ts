@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, renameSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -112,6 +112,72 @@ describe('start', () => {
           await system.close();
         }
       }
+    },
+    CLI_TIMEOUT_MS,
+  );
+});
+
+describe('a home belongs to its processes', () => {
+  const started: Running[] = [];
+  afterEach(() => {
+    for (const r of started.splice(0)) r.child.kill('SIGKILL');
+  });
+
+  async function liveStart(home: string): Promise<Running> {
+    const node = spawnCli(['--home', home, '--log-level', 'info', 'start'], { MAGNA_SERVER_PORT: '0' });
+    started.push(node);
+    await node.waitFor(/"msg":"node started"/);
+    return node;
+  }
+
+  it(
+    'restore refuses while a start process serves the home, and restores once it was asked to stop and drained',
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), 'magna-restore-live-'));
+      const node = await liveStart(home);
+      const listed = cli(['--home', home, 'nodes', '--json'], { cwd: home });
+      expect(listed.code).toBe(0);
+      const processes = JSON.parse(listed.stdout) as Array<{
+        pid: number;
+        kind: string;
+        state: string;
+        agents: string[];
+      }>;
+      expect(processes).toHaveLength(1);
+      expect(processes[0]).toMatchObject({ pid: node.child.pid, kind: 'start', state: 'running' });
+      expect(processes[0]?.agents.length).toBeGreaterThan(0);
+
+      const file = join(home, '..', `${home.split('/').at(-1)}.magnabak`);
+      expect(cli(['--home', home, 'backup', file], { cwd: home }).code).toBe(0);
+      const refused = cli(['--home', home, 'restore', file, '--force'], { cwd: home });
+      expect(refused.code).toBe(4);
+      expect(refused.stderr).toContain(
+        `error HOME_IN_USE: 1 live process holds ${home}: pid ${node.child.pid}`,
+      );
+      expect(readdirSync(home).filter((f) => f.startsWith('pre-restore'))).toEqual([]);
+      expect(node.child.exitCode).toBeNull();
+
+      const restored = cli(['--home', home, 'restore', file, '--force', '--stop-processes'], { cwd: home });
+      expect(restored.stderr).toBe('');
+      expect(restored.code).toBe(0);
+      expect((await node.exited).code).toBe(0); // drained, not killed
+      expect(node.output()).toContain('"msg":"stopped"');
+    },
+    CLI_TIMEOUT_MS,
+  );
+
+  it(
+    'a start process whose database file is replaced stops with STORE_REPLACED',
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), 'magna-replaced-'));
+      const node = await liveStart(home);
+      const db = join(home, 'magnatronic.db');
+      // What a restore from another process, or a copy over the file, does: a new file, a new inode.
+      copyFileSync(db, `${db}.copy`);
+      renameSync(`${db}.copy`, db);
+      const { code } = await node.exited;
+      expect(code).toBe(75);
+      expect(node.output()).toContain('STORE_REPLACED');
     },
     CLI_TIMEOUT_MS,
   );

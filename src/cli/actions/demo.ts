@@ -7,7 +7,7 @@ import { runMission } from '../mission-runner.js';
 export async function demo(_o: unknown, command: Command): Promise<void> {
   const opts = command.optsWithGlobals<GlobalOptions & { goal: string; port: string }>();
   const site = await startSampleSite({ port: parseIntOption('port', opts.port) });
-  const system = await openSystem(systemOptions(opts));
+  const system = await openSystem({ ...systemOptions(opts), kind: 'demo' });
   try {
     if (!opts.json) process.stderr.write(`sample site serving at ${site.url}\n`);
     const summary = await runMission(system, opts.goal, { sources: [site.url] }, opts);

@@ -15,7 +15,7 @@ interface RunOptions extends GlobalOptions {
 export async function run(goal: string, _opts: unknown, command: Command): Promise<void> {
   const opts = command.optsWithGlobals<RunOptions>();
   const extra = await loadAgentModules(opts.agents);
-  const system = await openSystem({ ...systemOptions(opts), ...extra });
+  const system = await openSystem({ ...systemOptions(opts), kind: 'run', ...extra });
   try {
     const missionOptions = {
       ...(opts.sources ? { sources: opts.sources } : {}),

@@ -11,6 +11,7 @@ export async function server(_o: unknown, command: Command): Promise<void> {
   const system = await openSystem({
     ...base,
     create: false,
+    kind: 'server',
     overrides: { ...base.overrides, log: { level: (opts.logLevel as 'info') ?? 'info' } },
   });
   try {

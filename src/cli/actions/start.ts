@@ -16,7 +16,12 @@ import { claimStopSignals, stopRequested } from '../shutdown.js';
  */
 export async function start(_opts: unknown, command: Command): Promise<void> {
   const opts = command.optsWithGlobals<GlobalOptions & { agents?: string[]; api: boolean }>();
-  const stop = claimStopSignals();
+  const signals = claimStopSignals();
+  // Stops on a signal or when the database is replaced under this process.
+  const stopper = new AbortController();
+  const stop = AbortSignal.any([signals, stopper.signal]);
+  const abortStop = (reason: string) => stopper.abort(reason);
+  let replaced: Error | null = null;
   const base = systemOptions(opts);
   const overrides = { ...base.overrides, log: { level: (opts.logLevel as 'info') ?? 'info' } };
   const config = loadConfig({ overrides });
@@ -33,7 +38,13 @@ export async function start(_opts: unknown, command: Command): Promise<void> {
   let started = false;
   try {
     if (stop.aborted) return;
-    system = await openSystem({ ...base, config, logger, ...extra });
+    system = await openSystem({ ...base, config, logger, kind: 'start', ...extra });
+    // A restore or a copy over the database from elsewhere stops this process (STORE_REPLACED).
+    void system.registration?.replaced.then((error) => {
+      replaced = error;
+      logger.error({ code: error.code }, error.message);
+      abortStop(error.code);
+    });
     if (stop.aborted) return;
     // Fastify and its plugins load only when the API is served (about 0.4 s of start-up).
     if (opts.api) api = await (await import('../../api/server.js')).startApiServer(system);
@@ -53,6 +64,7 @@ export async function start(_opts: unknown, command: Command): Promise<void> {
     started = true;
     const signal = await stopRequested(stop);
     logger.info({ signal, inFlight: node.inFlight }, 'draining');
+    system.registration?.update({ state: 'draining' });
   } finally {
     // Reached on a stop signal, during start-up or after it, and on a failed start-up step.
     await api?.close();
@@ -63,4 +75,5 @@ export async function start(_opts: unknown, command: Command): Promise<void> {
       started ? 'stopped' : 'stopped during start-up',
     );
   }
+  if (replaced) throw replaced;
 }

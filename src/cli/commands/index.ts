@@ -7,6 +7,7 @@ import { register as doctor } from './doctor.js';
 import { register as kb } from './kb.js';
 import { register as keys } from './keys.js';
 import { register as migrate } from './migrate.js';
+import { register as nodes } from './nodes.js';
 import { register as restore } from './restore.js';
 import { register as run } from './run.js';
 import { register as server } from './server.js';
@@ -30,4 +31,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   restore,
   doctor,
   migrate,
+  nodes,
 ];
