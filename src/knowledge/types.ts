@@ -231,6 +231,17 @@ export interface Answer {
   citations: Citation[];
   /** The namespaces the answer was drawn from: the reader must hold all of them. */
   label: string[];
+  /** The kind of span the question asks for (person, organisation, place, date, number, ...). */
+  expectedType?: string;
+  /** When nothing was found: the best passages read, for the reader to judge. */
+  passages?: Array<{ text: string; citation: Citation; score: number }>;
+  /**
+   * Other values of the same kind that other documents give nearly as strongly (the sources
+   * disagree): shown beside the answer rather than hidden behind it.
+   */
+  alternatives?: Array<{ text: string; sentence: string; citation: Citation }>;
+  /** The features the confidence was computed from (see query/confidence.ts). */
+  signals?: Record<string, number>;
 }
 
 export interface GraphNode {

@@ -141,6 +141,9 @@ export const answerSkill = defineSkill({
     citations: z.array(z.record(z.string(), z.unknown())),
     sentences: z.array(z.record(z.string(), z.unknown())),
     label: z.array(z.string()),
+    expectedType: z.string().optional(),
+    passages: z.array(z.record(z.string(), z.unknown())).optional(),
+    alternatives: z.array(z.record(z.string(), z.unknown())).optional(),
   }),
   async handler(input, ctx) {
     const result = await kbOf(ctx).answer(
@@ -156,6 +159,9 @@ export const answerSkill = defineSkill({
       citations: Array<Record<string, unknown>>;
       sentences: Array<Record<string, unknown>>;
       label: string[];
+      expectedType?: string;
+      passages?: Array<Record<string, unknown>>;
+      alternatives?: Array<Record<string, unknown>>;
     };
   },
 });

@@ -51,6 +51,10 @@ const AnswerSchema = named(
     confidence: z.number(),
     citations: z.array(citation),
     label: z.array(z.string()),
+    expectedType: z.string().optional(),
+    passages: z.array(z.object({ text: z.string(), citation, score: z.number() })).optional(),
+    alternatives: z.array(z.object({ text: z.string(), sentence: z.string(), citation })).optional(),
+    signals: z.record(z.string(), z.number()).optional(),
   }),
 );
 const EntitySchema = named(

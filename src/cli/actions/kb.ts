@@ -8,6 +8,7 @@ import { KB_ROLES, MAINTENANCE_TASKS, type MaintenanceTask } from '../../knowled
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { DocumentInput, KbFact, KbRole, SearchHit } from '../../knowledge/types.js';
 import { type GlobalOptions, output, parseIntOption, withNewOrExistingSystem, withSystem } from '../io.js';
+import { askText } from './ask-text.js';
 
 interface KbOptions extends GlobalOptions {
   as?: string;
@@ -49,11 +50,7 @@ export async function ask(words: string[], _o: unknown, command: Command): Promi
       words.join(' '),
       opts.namespace ? { namespaces: opts.namespace } : {},
     );
-    output(opts, answer, () =>
-      answer.found
-        ? `${answer.answer}\n\nconfidence ${answer.confidence}\n${answer.citations.map((c, i) => `[${i + 1}] ${c.title ?? c.source} (${c.namespace}, ${c.chunkId})`).join('\n')}`
-        : `not found (confidence ${answer.confidence})`,
-    );
+    output(opts, answer, () => askText(answer));
   });
 }
 

@@ -1,4 +1,4 @@
-import { contentTerms, fold, STOPWORDS, stem, words } from '../text/normalize.js';
+import { contentTerms, fold, STOPWORDS, stem } from '../text/normalize.js';
 import { capitalisedPhrases } from '../text/phrases.js';
 
 /** What kind of string answers a question, read from its wh-phrase. */
@@ -143,27 +143,4 @@ function findTargets(question: string): { targets: string[]; bridge: boolean } {
   for (const m of l.matchAll(/\b([a-z]+)\s+(?:is|was|are|were)\s+what\b/g))
     if (!STOPWORDS.has(m[1]!)) out.push(m[1]!);
   return { targets: [...new Set(out.map((t) => categoryClass(stem(t))))], bridge };
-}
-
-/**
- * Counts spans in a sentence that could answer a question of this type and do not already
- * appear in the question (an answer is new information).
- */
-export function answerCandidates(sentence: string, type: AnswerType, foldedQuestion: string): number {
-  let n = 0;
-  if (type === 'year') {
-    for (const m of sentence.matchAll(/\b(1\d{3}|20\d{2})\b/g)) if (!foldedQuestion.includes(m[1]!)) n++;
-    return n;
-  }
-  if (type === 'number') {
-    for (const m of sentence.matchAll(/\b\d[\d,.]*\b/g)) if (!foldedQuestion.includes(m[0])) n++;
-    return n;
-  }
-  for (const phrase of capitalisedPhrases(sentence)) {
-    const f = fold(phrase);
-    if (foldedQuestion.includes(f)) continue;
-    if (words(f).every((w) => foldedQuestion.includes(w))) continue;
-    n++;
-  }
-  return n;
 }
