@@ -80,6 +80,8 @@ export function prepareQueueStatements(db: SqliteDatabase): QueueStatements {
       ORDER BY t.lease_expires_at LIMIT 500`),
     // Kept by the adapter in each state change's transaction (task-counts.ts); never scans tasks.
     counts: db.prepare('SELECT skill, state, count FROM task_counts WHERE count > 0 ORDER BY skill, state'),
+    anyQueued: db.prepare(`SELECT 1 FROM task_counts WHERE state = 'queued' AND count > 0
+      AND skill IN (SELECT value FROM json_each(?)) LIMIT 1`),
     countBump: db.prepare(`INSERT INTO task_counts (skill, state, count) VALUES (?, ?, ?)
       ON CONFLICT (skill, state) DO UPDATE SET count = count + excluded.count`),
     markDelivered: db.prepare('UPDATE task_effects SET delivered_at = ? WHERE key = ?'),
@@ -118,6 +120,7 @@ export interface QueueStatements {
   expired: Database.Statement;
   counts: Database.Statement;
   countBump: Database.Statement;
+  anyQueued: Database.Statement;
   markDelivered: Database.Statement;
   prune: Database.Statement;
   pruneDeps: Database.Statement;

@@ -151,6 +151,10 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   async claim(request: ClaimRequest): Promise<Task[]> {
+    // An idle node claims every queue.pollMs: with no queued task of its skills the answer comes
+    // from task_counts without taking the write lock. The empty write transaction, 20 times a
+    // second, was most of an idle node's CPU (2.7% of a core on the 2-core machine).
+    if (!this.s.anyQueued.get(JSON.stringify([...request.skills.keys()]))) return [];
     return this.tx(() => {
       const { limit } = request;
       const now = this.clock.now();
