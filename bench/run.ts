@@ -12,6 +12,7 @@ const BENCHES: Array<() => Promise<BenchModule>> = [
   // Each module exports `name` and `run`; keep this list in the order they should run.
   () => import('./startup.js'),
   () => import('./queue.js'),
+  () => import('./queue-home.js'),
   () => import('./scale.js'),
   () => import('./idle.js'),
   () => import('./bus.js'),
