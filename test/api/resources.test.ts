@@ -59,8 +59,9 @@ function readSse(
 
 describe('missions through the API', () => {
   it('creates a mission, runs it on a node, and serves its results and artifacts', async () => {
-    const sse = readSse('/events?type=mission:*', 2, api.auth('viewer'));
+    const sse = readSse('/events?type=mission:*', 2, api.auth('analyst'));
     await sse.ready;
+    // The analyst who started it reads it (nobody else but operators and admins may).
     const created = await api.app.inject({
       method: 'POST',
       url: '/missions',
@@ -80,14 +81,14 @@ describe('missions through the API', () => {
     const view = await api.app.inject({
       method: 'GET',
       url: `/missions/${mission.id}`,
-      headers: api.auth('viewer'),
+      headers: api.auth('analyst'),
     });
     expect(view.json()).toMatchObject({ status: 'succeeded', progress: { total: 1, finished: 1 } });
     const results = (
       await api.app.inject({
         method: 'GET',
         url: `/missions/${mission.id}/results`,
-        headers: api.auth('viewer'),
+        headers: api.auth('analyst'),
       })
     ).json();
     expect(results.steps.say).toMatchObject({ state: 'succeeded', output: { echoed: 'echo over http' } });
@@ -97,7 +98,7 @@ describe('missions through the API', () => {
     const file = await api.app.inject({
       method: 'GET',
       url: results.artifacts[0].url,
-      headers: api.auth('viewer'),
+      headers: api.auth('analyst'),
     });
     expect(file.statusCode).toBe(200);
     expect(file.body).toBe('echo: echo over http');
@@ -105,11 +106,11 @@ describe('missions through the API', () => {
     const traversal = await api.app.inject({
       method: 'GET',
       url: `/missions/${mission.id}/artifacts/..%2F..%2Fmagnatronic.db`,
-      headers: api.auth('viewer'),
+      headers: api.auth('analyst'),
     });
     expect(traversal.statusCode).toBe(400);
     const list = (
-      await api.app.inject({ method: 'GET', url: '/missions?status=succeeded', headers: api.auth('viewer') })
+      await api.app.inject({ method: 'GET', url: '/missions?status=succeeded', headers: api.auth('analyst') })
     ).json();
     expect(list.missions.map((m: { id: string }) => m.id)).toContain(mission.id);
     const cancelDone = await api.app.inject({
@@ -167,9 +168,11 @@ describe('tasks through the API', () => {
     const retried = await api.app.inject({ method: 'POST', url: `/tasks/${task.id}/retry`, headers });
     expect(retried.json()).toMatchObject({ state: 'queued', attempt: 0 });
 
+    const operatorKey = (await api.system.security.keys.list()).find((k) => k.role === 'operator')!;
     const doomed = await api.system.queue.enqueue({
       skill: 'test.echo',
       input: { text: 'dead' },
+      actor: { id: `key:${operatorKey.id}`, role: 'operator' },
       maxAttempts: 1,
       tags: ['doomed'],
     });
@@ -262,7 +265,7 @@ describe('tasks in batches', () => {
 describe('messages and the WebSocket stream', () => {
   it('sends a message as the caller, lists it, dead-letters the undeliverable, and streams filtered events', async () => {
     const socket = new WebSocket(
-      `ws://${base}/events/ws?type=bus:dead-letter&access_token=${encodeURIComponent(api.keys.agent)}`,
+      `ws://${base}/events/ws?type=bus:dead-letter&access_token=${encodeURIComponent(api.keys.operator)}`,
     );
     const frames: Array<{ type: string; data: Record<string, unknown> }> = [];
     const got = new Promise<void>((resolve) =>
@@ -299,13 +302,13 @@ describe('messages and the WebSocket stream', () => {
       payload: { receiver: 'agent:listener', performative: 'inform', body: { hello: 'there' } },
     });
     const recent = (
-      await api.app.inject({ method: 'GET', url: '/messages/recent', headers: api.auth('analyst') })
+      await api.app.inject({ method: 'GET', url: '/messages/recent', headers: api.auth('operator') })
     ).json();
     expect(recent.messages.map((m: { id: string }) => m.id)).toContain(delivered.json().id);
     expect(await received).toEqual({ hello: 'there' });
     endpoint.unregister();
     const dead = (
-      await api.app.inject({ method: 'GET', url: '/messages/dead-letters', headers: api.auth('operator') })
+      await api.app.inject({ method: 'GET', url: '/messages/dead-letters', headers: api.auth('admin') })
     ).json();
     expect(dead.deadLetters[0]).toMatchObject({ messageId: envelope.id, reason: 'BUS_NO_RECEIVER' });
     const invalid = await api.app.inject({

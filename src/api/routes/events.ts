@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { AnyEvent } from '../../core/events.js';
+import type { Principal } from '../../core/principal.js';
+import type { System } from '../../runtime/system.js';
 import { defineRoute } from '../route.js';
+import { viewerOf } from '../visibility.js';
 
 /** An SSE client this far behind (bytes buffered) is disconnected rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -38,6 +41,32 @@ export function eventMatcher(filter: Filter): (event: AnyEvent) => boolean {
   };
 }
 
+/**
+ * Subscribes `send` to the events this caller may see, in emission order: visibility checks may
+ * read the store, so events pass through one promise chain per connection. Returns the unsubscribe.
+ */
+function subscribe(
+  system: System,
+  principal: Principal,
+  filter: Filter,
+  send: (event: AnyEvent) => void,
+): () => void {
+  const matches = eventMatcher(filter);
+  const viewer = viewerOf(system, principal);
+  let chain = Promise.resolve();
+  let closed = false;
+  const off = system.events.onAny((event) => {
+    if (!matches(event)) return;
+    chain = chain.then(async () => {
+      if (!closed && (await viewer.canSeeEvent(event).catch(() => false))) send(event);
+    });
+  });
+  return () => {
+    closed = true;
+    off();
+  };
+}
+
 export const eventRoutes = [
   defineRoute({
     method: 'GET',
@@ -50,8 +79,7 @@ export const eventRoutes = [
     queryToken: true,
     query: filterQuery,
     response: { status: 200, description: 'An endless text/event-stream.', contentType: 'text/event-stream' },
-    handler: async ({ system, query, request, reply, streams }) => {
-      const matches = eventMatcher(query);
+    handler: async ({ system, query, request, reply, streams, principal }) => {
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -67,8 +95,7 @@ export const eventRoutes = [
         streams.delete(end);
         res.end();
       };
-      const off = system.events.onAny((event) => {
-        if (!matches(event)) return;
+      const off = subscribe(system, principal, query, (event) => {
         if (res.writableLength > MAX_BUFFERED_BYTES) return end();
         res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       });
@@ -90,10 +117,8 @@ export const eventRoutes = [
     query: filterQuery,
     errors: ['INVALID_ARGUMENT'],
     response: { status: 200, description: 'Answered with 101 Switching Protocols on an upgrade request.' },
-    websocket: (socket, { system, query, streams }) => {
-      const matches = eventMatcher(query);
-      const off = system.events.onAny((event) => {
-        if (!matches(event)) return;
+    websocket: (socket, { system, query, streams, principal }) => {
+      const off = subscribe(system, principal, query, (event) => {
         if (socket.bufferedAmount > MAX_BUFFERED_BYTES) return socket.close(1013, 'client too slow');
         socket.send(JSON.stringify(event));
       });

@@ -3,6 +3,7 @@ import { PERFORMATIVES } from '../../bus/envelope.js';
 import { newId } from '../../core/ids.js';
 import { defineRoute } from '../route.js';
 import { DeadLetterSchema, EnvelopeSchema, limitParam } from '../schemas.js';
+import { viewerOf } from '../visibility.js';
 
 export const messageRoutes = [
   defineRoute({
@@ -54,7 +55,10 @@ export const messageRoutes = [
       description: 'Messages.',
       schema: z.object({ messages: z.array(EnvelopeSchema) }),
     },
-    handler: async ({ system, query }) => ({ messages: system.bus.recent(query.limit) }),
+    handler: async ({ system, query, principal }) => {
+      const viewer = viewerOf(system, principal);
+      return { messages: system.bus.recent(query.limit).filter((m) => viewer.canSeeMessage(m)) };
+    },
   }),
   defineRoute({
     method: 'GET',
@@ -69,8 +73,10 @@ export const messageRoutes = [
       description: 'Dead letters.',
       schema: z.object({ deadLetters: z.array(DeadLetterSchema) }),
     },
-    handler: async ({ system, query }) => ({
-      deadLetters: await system.bus.deadLetters({ limit: query.limit }),
-    }),
+    handler: async ({ system, query, principal }) => {
+      const viewer = viewerOf(system, principal);
+      const deadLetters = await system.bus.deadLetters({ limit: query.limit });
+      return { deadLetters: deadLetters.filter((d) => viewer.canSeeMessage(d.envelope)) };
+    },
   }),
 ];

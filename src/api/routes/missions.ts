@@ -4,6 +4,7 @@ import { MagnaError } from '../../core/errors.js';
 import type { Mission, MissionResult } from '../../orchestrator/types.js';
 import { actorOf } from '../../security/keys.js';
 import { requireNamespace } from '../../security/permissions.js';
+import type { Viewer } from '../../security/visibility.js';
 import { defineRoute } from '../route.js';
 import {
   idParam,
@@ -13,6 +14,7 @@ import {
   MissionViewSchema,
   missionStatus,
 } from '../schemas.js';
+import { viewerOf } from '../visibility.js';
 
 /** Content types of the artifact kinds missions write; anything else is served as bytes. */
 const CONTENT_TYPES: Record<string, string> = {
@@ -55,15 +57,17 @@ export const missionRoutes = [
       description: 'Missions.',
       schema: z.object({ missions: z.array(MissionSchema) }),
     },
-    handler: async ({ system, query }) => ({
-      missions: (
-        await system.missions.list({
-          limit: query.limit,
-          ...(query.status ? { status: query.status } : {}),
-          ...(query.before !== undefined ? { before: query.before } : {}),
-        })
-      ).map(summary),
-    }),
+    handler: async ({ system, query, principal }) => {
+      const viewer = viewerOf(system, principal);
+      const missions = await system.missions.list({
+        limit: query.limit,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.before !== undefined ? { before: query.before } : {}),
+      });
+      const visible: Mission[] = [];
+      for (const mission of missions) if (await viewer.canSeeMission(mission.id)) visible.push(mission);
+      return { missions: visible.map(summary) };
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -99,7 +103,8 @@ export const missionRoutes = [
     errors: ['NOT_FOUND'],
     params: idParam,
     response: { status: 200, description: 'The mission.', schema: MissionViewSchema },
-    handler: async ({ system, params }) => {
+    handler: async ({ system, params, principal }) => {
+      await requireVisibleMission(viewerOf(system, principal), params.id);
       const { result: _result, ...view } = await system.missions.get(params.id);
       return view;
     },
@@ -114,7 +119,9 @@ export const missionRoutes = [
     errors: ['NOT_FOUND', 'QUEUE_TASK_STATE'],
     params: idParam,
     response: { status: 200, description: 'The mission after cancelling.', schema: MissionViewSchema },
-    handler: async ({ system, params }) => {
+    handler: async ({ system, params, principal }) => {
+      // Analysts cancel only their own missions; operators and admins any they can see.
+      await requireVisibleMission(viewerOf(system, principal), params.id);
       const { result: _result, ...view } = await system.missions.cancel(params.id);
       return view;
     },
@@ -133,7 +140,8 @@ export const missionRoutes = [
       description: 'Outputs by step and artifact links.',
       schema: MissionResultSchema,
     },
-    handler: async ({ system, params }) => {
+    handler: async ({ system, params, principal }) => {
+      await requireVisibleMission(viewerOf(system, principal), params.id);
       const result: MissionResult = await system.missions.results(params.id);
       const folder = system.artifacts.pathOf(params.id, 'x').slice(0, -2);
       return {
@@ -163,7 +171,8 @@ export const missionRoutes = [
       '*': z.string().min(1).max(1000).describe('Artifact path inside the mission folder'),
     }),
     response: { status: 200, description: 'The file.', contentType: 'application/octet-stream' },
-    handler: async ({ system, params, reply }) => {
+    handler: async ({ system, params, reply, principal }) => {
+      await requireVisibleMission(viewerOf(system, principal), params.id);
       await system.missions.get(params.id);
       const name = params['*'];
       const content = await system.artifacts.read(params.id, name).catch((error: unknown) => {
@@ -186,3 +195,10 @@ export const missionRoutes = [
     },
   }),
 ];
+
+/** A mission the caller may not see answers as if it did not exist (no probing of ids). */
+async function requireVisibleMission(viewer: Viewer, id: string): Promise<void> {
+  if (!(await viewer.canSeeMission(id))) {
+    throw new MagnaError('NOT_FOUND', `Mission ${id} does not exist.`, { details: { missionId: id } });
+  }
+}

@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { MagnaError } from '../../core/errors.js';
 import { SUBMIT_BATCH_MAX, SubmittedTaskSchema } from '../../queue/task-spec-schema.js';
 import type { Task } from '../../queue/types.js';
+import type { System } from '../../runtime/system.js';
 import { actorOf } from '../../security/keys.js';
+import type { Viewer } from '../../security/visibility.js';
 import { defineRoute } from '../route.js';
 import { idParam, limitParam, TaskSchema, taskState } from '../schemas.js';
+import { viewerOf, visibleTasks } from '../visibility.js';
 
 const stateList = z
   .string()
@@ -51,8 +54,8 @@ export const taskRoutes = [
       afterSeq: z.coerce.number().int().min(0).optional().describe('Only tasks with a higher seq (paging)'),
     }),
     response: { status: 200, description: 'Tasks.', schema: z.object({ tasks: z.array(TaskSchema) }) },
-    handler: async ({ system, query }) => ({
-      tasks: await system.queue.list({
+    handler: async ({ system, query, principal }) => ({
+      tasks: await visibleTasks(system, viewerOf(system, principal), {
         limit: query.limit,
         ...(query.state ? { state: query.state } : {}),
         ...(query.skill ? { skill: query.skill } : {}),
@@ -78,6 +81,11 @@ export const taskRoutes = [
       schema: z.union([TaskSchema, z.object({ tasks: z.array(TaskSchema) })]),
     },
     handler: async ({ system, body, principal }) => {
+      // A dependency hands its output to this task: only tasks the caller may see qualify.
+      const viewer = viewerOf(system, principal);
+      for (const item of Array.isArray(body) ? body : [body]) {
+        for (const id of item.dependsOn ?? []) await requireVisibleTask(system, viewer, id);
+      }
       // The task acts for its submitter, so a skill never reads more than the caller could.
       const actor = actorOf(principal);
       const spec = ({ input, ...rest }: z.infer<typeof NewTaskBody>) => ({
@@ -107,8 +115,8 @@ export const taskRoutes = [
       description: 'The re-queued task ids.',
       schema: z.object({ redriven: z.array(z.string()) }),
     },
-    handler: async ({ system, body }) => {
-      const dead = await system.queue.list({
+    handler: async ({ system, body, principal }) => {
+      const dead = await visibleTasks(system, viewerOf(system, principal), {
         state: 'dead',
         limit: body.limit,
         ...(body.skill ? { skill: body.skill } : {}),
@@ -129,7 +137,10 @@ export const taskRoutes = [
     errors: ['NOT_FOUND'],
     params: idParam,
     response: { status: 200, description: 'The task.', schema: TaskSchema },
-    handler: async ({ system, params }) => system.queue.require(params.id),
+    handler: async ({ system, params, principal }) => {
+      const viewer = viewerOf(system, principal);
+      return viewer.redactTask(await requireVisibleTask(system, viewer, params.id));
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -141,8 +152,9 @@ export const taskRoutes = [
     errors: ['NOT_FOUND', 'QUEUE_TASK_STATE'],
     params: idParam,
     response: { status: 200, description: 'The task, queued.', schema: TaskSchema },
-    handler: async ({ system, params }) => {
-      const task = await system.queue.require(params.id);
+    handler: async ({ system, params, principal }) => {
+      const viewer = viewerOf(system, principal);
+      const task = await requireVisibleTask(system, viewer, params.id);
       if (task.state !== 'dead' && task.state !== 'cancelled') {
         throw new MagnaError(
           'QUEUE_TASK_STATE',
@@ -152,7 +164,7 @@ export const taskRoutes = [
           },
         );
       }
-      return system.queue.redrive(task.id);
+      return viewer.redactTask(await system.queue.redrive(task.id));
     },
   }),
   defineRoute({
@@ -168,8 +180,20 @@ export const taskRoutes = [
     bodyOptional: true,
     response: { status: 200, description: 'The cancelled task.', schema: TaskSchema },
     handler: async ({ system, params, body, principal }) => {
-      await system.queue.require(params.id);
-      return system.queue.cancel(params.id, body.reason ?? `cancelled by ${principal.id}`);
+      const viewer = viewerOf(system, principal);
+      await requireVisibleTask(system, viewer, params.id);
+      return viewer.redactTask(
+        await system.queue.cancel(params.id, body.reason ?? `cancelled by ${principal.id}`),
+      );
     },
   }),
 ];
+
+/** A task the caller may not see answers as if it did not exist (no probing of ids). */
+async function requireVisibleTask(system: System, viewer: Viewer, id: string): Promise<Task> {
+  const task = await system.queue.get(id);
+  if (!task || !(await viewer.canSeeTask(task))) {
+    throw new MagnaError('NOT_FOUND', `No task ${id}.`, { details: { taskId: id } });
+  }
+  return task;
+}
