@@ -115,7 +115,8 @@ describe('encryption at rest', () => {
       const download = await api.app.inject({
         method: 'GET',
         url: `/missions/${mission.id}/artifacts/secret.txt`,
-        headers: api.auth('viewer'),
+        // The node's own mission: only admins see it (docs/security.md, one visibility rule).
+        headers: api.auth('admin'),
       });
       expect(download.body).toBe(SECRET);
 
