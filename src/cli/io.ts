@@ -64,9 +64,24 @@ export function reportError(error: unknown, json: boolean): number {
   return err.exitCode;
 }
 
-export function parseIntOption(name: string, value: string): number {
+/** An integer option within bounds (`--limit -5` is refused, not passed on). */
+export function parseIntOption(
+  name: string,
+  value: string,
+  bounds: { min?: number; max?: number } = {},
+): number {
   const n = Number(value);
-  if (!Number.isInteger(n))
-    throw new MagnaError('INVALID_ARGUMENT', `--${name} must be an integer, got "${value}".`);
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    const range =
+      bounds.min !== undefined && bounds.max !== undefined
+        ? ` from ${min} to ${max}`
+        : bounds.min !== undefined
+          ? ` of at least ${min}`
+          : '';
+    throw new MagnaError('INVALID_ARGUMENT', `--${name} must be an integer${range}, got "${value}".`, {
+      details: { option: name, value },
+    });
+  }
   return n;
 }

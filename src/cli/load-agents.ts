@@ -18,9 +18,11 @@ export async function loadAgentModules(
     try {
       mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
     } catch (cause) {
-      throw new MagnaError('AGENT_INVALID', `Cannot load agent module ${path}: ${(cause as Error).message}`, {
-        cause,
-      });
+      throw new MagnaError(
+        'AGENT_INVALID',
+        `Cannot load agent module ${path}: ${(cause as Error).message}${packageHint(cause)}`,
+        { cause },
+      );
     }
     const found = [mod.default, mod.agent, mod.agents].flat().filter(isAgent);
     if (found.length === 0)
@@ -37,4 +39,14 @@ function isAgent(value: unknown): value is AgentDefinition {
 
 function isTemplate(value: unknown): value is PlanTemplate {
   return typeof value === 'object' && value !== null && 'matches' in value && 'plan' in value;
+}
+
+/**
+ * An agent module outside this package imports `magnatronic` from its own folder, where Node looks
+ * for node_modules/magnatronic: say how to put it there.
+ */
+function packageHint(cause: unknown): string {
+  const error = cause as NodeJS.ErrnoException;
+  if (error.code !== 'ERR_MODULE_NOT_FOUND' || !/'magnatronic'/.test(error.message)) return '';
+  return ' (the module imports "magnatronic", which Node resolves from the module\'s own folder: run `npm i magnatronic` there, or `npm link magnatronic` after `npm link` in a Magnatronic checkout)';
 }

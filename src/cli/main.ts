@@ -10,6 +10,10 @@ export function buildProgram(): Command {
     .option('--home <dir>', 'data directory (default ./.magnatronic, or MAGNA_HOME)')
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent (default warn for commands)')
     .showHelpAfterError('(run with --help for usage)')
+    // Usage errors read like every other error, `error CODE: message`, with exit status 2.
+    .configureOutput({
+      outputError: (text, write) => write(text.replace(/^error: /, 'error INVALID_ARGUMENT: ')),
+    })
     .exitOverride();
   for (const register of COMMANDS) register(program);
   return program;

@@ -7,13 +7,13 @@ export async function list(_o: unknown, command: Command): Promise<void> {
   const opts = command.optsWithGlobals<
     GlobalOptions & { limit: string; before?: string; actor?: string; action?: string; outcome?: string }
   >();
-  const limit = parseIntOption('limit', opts.limit);
+  const limit = parseIntOption('limit', opts.limit, { min: 1 });
   if (limit < 1 || limit > 100_000)
     throw new MagnaError('INVALID_ARGUMENT', '--limit must be from 1 to 100000.');
   await withSystem(opts, async (system) => {
     const records = await system.security.audit.list({
       limit,
-      ...(opts.before ? { beforeSeq: parseIntOption('before', opts.before) } : {}),
+      ...(opts.before ? { beforeSeq: parseIntOption('before', opts.before, { min: 1 }) } : {}),
       ...(opts.actor ? { actor: opts.actor } : {}),
       ...(opts.action ? { action: opts.action } : {}),
       ...(opts.outcome ? { outcome: opts.outcome as AuditOutcome } : {}),

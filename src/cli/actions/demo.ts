@@ -5,8 +5,10 @@ import { type GlobalOptions, parseIntOption, systemOptions } from '../io.js';
 import { runMission } from '../mission-runner.js';
 
 export async function demo(_o: unknown, command: Command): Promise<void> {
-  const opts = command.optsWithGlobals<GlobalOptions & { goal: string; port: string }>();
-  const site = await startSampleSite({ port: parseIntOption('port', opts.port) });
+  const opts = command.optsWithGlobals<GlobalOptions & { goal: string; port?: string }>();
+  const site = await startSampleSite({
+    port: parseIntOption('port', opts.port ?? '0', { min: 0, max: 65_535 }),
+  });
   const system = await openSystem({ ...systemOptions(opts), kind: 'demo' });
   try {
     if (!opts.json) process.stderr.write(`sample site serving at ${site.url}\n`);

@@ -35,7 +35,7 @@ export async function search(words: string[], _o: unknown, command: Command): Pr
   await withSystem(opts, async (system) => {
     const hits = await kbOf(system).search(principalOf(opts), words.join(' '), {
       mode: opts.mode,
-      limit: parseIntOption('limit', opts.limit),
+      limit: parseIntOption('limit', opts.limit, { min: 1 }),
       ...(opts.namespace ? { namespaces: opts.namespace } : {}),
     });
     output(opts, hits, () => (hits.length === 0 ? 'no matches' : hits.map(hitLine).join('\n\n')));
@@ -65,7 +65,7 @@ export async function entity(name: string, _o: unknown, command: Command): Promi
     const names = await entityNames(base, principal, view.facts);
     const graph = opts.hops
       ? await base.neighbourhood(principal, view.entity.id, {
-          hops: parseIntOption('hops', opts.hops),
+          hops: parseIntOption('hops', opts.hops, { min: 0 }),
           ...(ns ? { namespace: ns } : {}),
         })
       : null;
@@ -108,7 +108,7 @@ export async function facts(_o: unknown, command: Command): Promise<void> {
       ...(asOf === undefined ? {} : { asOf }),
       ...(validAt === undefined ? {} : { validAt }),
       ...(opts.namespace?.[0] ? { namespace: opts.namespace[0] } : {}),
-      limit: parseIntOption('limit', opts.limit),
+      limit: parseIntOption('limit', opts.limit, { min: 1 }),
     });
     const names = await entityNames(kbOf(system), principalOf(opts), facts);
     output(opts, facts, () =>
@@ -130,7 +130,7 @@ export async function ingest(paths: string[], _o: unknown, command: Command): Pr
     output(opts, result, () => {
       const c = result.counts;
       const lines = [
-        `${c.documents} documents into ${result.namespace}: ${c.created} new, ${c.revised} revised, ${c.unchanged} unchanged; ${c.chunks} chunks, ${c.entities} entities, ${c.facts} facts`,
+        `${c.documents} ${c.documents === 1 ? 'document' : 'documents'} into ${result.namespace}: ${c.created} new, ${c.revised} revised, ${c.unchanged} unchanged; ${c.chunks} chunks, ${c.entities} entities, ${c.facts} facts`,
       ];
       for (const k of result.conflicts)
         lines.push(`conflict ${k.id}: ${k.predicate} of ${k.subjectId} (${k.policy} → ${k.resolution})`);

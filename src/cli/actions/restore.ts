@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
+import { MagnaError } from '../../core/errors.js';
 import { openStoreAdmin } from '../../store/stores.js';
 import { auditCli } from '../cli-audit.js';
 import { ensureNoLiveProcess } from '../home-owners.js';
@@ -10,6 +12,8 @@ export async function restore(file: string, _o: unknown, command: Command): Prom
   const opts = command.optsWithGlobals<GlobalOptions & { force?: boolean; stopProcesses?: boolean }>();
   const config = loadConfig({ overrides: systemOptions(opts).overrides ?? {} });
   const { home } = config;
+  if (!existsSync(resolve(file)))
+    throw new MagnaError('NOT_FOUND', `No backup at ${resolve(file)}.`, { details: { file: resolve(file) } });
   // Restoring under a live process splits the data: it keeps writing the moved-aside file.
   await ensureNoLiveProcess(home, {
     stop: opts.stopProcesses === true,

@@ -30,7 +30,7 @@ export async function run(goal: string, _opts: unknown, command: Command): Promi
       );
       return;
     }
-    const timeoutMs = opts.timeout ? parseIntOption('timeout', opts.timeout) * 1000 : undefined;
+    const timeoutMs = opts.timeout ? parseIntOption('timeout', opts.timeout, { min: 1 }) * 1000 : undefined;
     await runMission(system, goal, missionOptions, { ...opts, ...(timeoutMs ? { timeoutMs } : {}) });
   } finally {
     await system.close();

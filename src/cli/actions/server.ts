@@ -17,7 +17,9 @@ export async function server(_o: unknown, command: Command): Promise<void> {
   try {
     const api = await startApiServer(system, {
       ...(opts.host ? { host: opts.host } : {}),
-      ...(opts.port !== undefined ? { port: parseIntOption('port', opts.port) } : {}),
+      ...(opts.port !== undefined
+        ? { port: parseIntOption('port', opts.port, { min: 0, max: 65_535 }) }
+        : {}),
     });
     system.logger.info({ url: api.url, docs: `${api.url}/docs` }, 'API listening');
     await stopRequested(stop);

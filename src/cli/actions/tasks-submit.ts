@@ -86,9 +86,11 @@ function singleTask(skill: string, opts: SubmitOptions): NumberedSpec {
       {
         skill,
         input,
-        ...(opts.priority !== undefined ? { priority: parseIntOption('priority', opts.priority) } : {}),
+        ...(opts.priority !== undefined
+          ? { priority: parseIntOption('priority', opts.priority, { min: 0, max: 9 }) }
+          : {}),
         ...(opts.maxAttempts !== undefined
-          ? { maxAttempts: parseIntOption('max-attempts', opts.maxAttempts) }
+          ? { maxAttempts: parseIntOption('max-attempts', opts.maxAttempts, { min: 1, max: 100 }) }
           : {}),
         ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
         ...(opts.tag ? { tags: opts.tag } : {}),

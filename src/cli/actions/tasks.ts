@@ -16,7 +16,7 @@ export async function list(_o: unknown, command: Command): Promise<void> {
       ...(opts.state ? { state: opts.state as TaskState } : {}),
       ...(opts.skill ? { skill: opts.skill } : {}),
       ...(opts.mission ? { missionId: opts.mission } : {}),
-      limit: parseIntOption('limit', opts.limit),
+      limit: parseIntOption('limit', opts.limit, { min: 1 }),
     });
     output(opts, list, () => (list.length === 0 ? 'no tasks' : list.map(line).join('\n')));
   });

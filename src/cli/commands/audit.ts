@@ -8,7 +8,7 @@ export function register(program: Command): void {
   audit
     .command('list')
     .description('Audit records, newest first.')
-    .option('--limit <n>', 'how many (default 50)', '50')
+    .option('--limit <n>', 'how many', '50')
     .option('--before <seq>', 'only records older than this sequence number')
     .option('--actor <actor>', 'only this actor, e.g. key:key_01...')
     .option('--action <action>', 'only this action, e.g. missions.create')

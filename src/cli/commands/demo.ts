@@ -10,7 +10,7 @@ export function register(program: Command): void {
       'Run the main job end to end on the embedded store: serve the bundled sample market-research site on 127.0.0.1 and run a research mission on it.',
     )
     .option('--goal <goal>', 'the research goal', DEMO_GOAL)
-    .option('--port <port>', 'port for the sample site (default: a free one)', '0')
+    .option('--port <port>', 'port for the sample site (default: a free one)')
     .option('--json', 'print a machine-readable summary instead of progress')
     .addHelpText(
       'after',

@@ -28,7 +28,7 @@ export function register(program: Command): void {
       )
       .argument('<query...>', 'words to search for, or a question')
       .addOption(new Option('--mode <mode>', 'ranking').choices(['hybrid', 'keyword']).default('hybrid'))
-      .option('--limit <n>', 'most passages (default 10)', '10')
+      .option('--limit <n>', 'most passages', '10')
       .option('--namespace <ns>', 'only this namespace and below (repeatable)', collect),
   ).action(lazyAction(load, 'search'));
 
@@ -62,7 +62,7 @@ export function register(program: Command): void {
       .option('--object <name-or-id>')
       .option('--as-of <time>', 'knowledge as recorded at this time (ISO date or epoch ms)')
       .option('--valid-at <time>', 'facts true in the world at this time')
-      .option('--limit <n>', 'most facts (default 200)', '200')
+      .option('--limit <n>', 'most facts', '200')
       .option('--namespace <ns>', 'only this namespace and below', collect),
   ).action(lazyAction(load, 'facts'));
 

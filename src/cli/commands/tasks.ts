@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--state <state>', `only tasks in this state (${TASK_STATES.join(', ')})`)
     .option('--skill <skill>', 'only tasks of this skill')
     .option('--mission <id>', 'only tasks of this mission')
-    .option('--limit <n>', 'at most this many (default 50)', '50')
+    .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
     .action(lazyAction(load, 'list'));
 
