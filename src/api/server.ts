@@ -8,6 +8,7 @@ import { MagnaError } from '../core/errors.js';
 import type { System } from '../runtime/system.js';
 import { installAudit, installAuth } from './auth.js';
 import { sendError } from './errors.js';
+import { installHostileInputChecks } from './hostile-input.js';
 import { createMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { listenError } from './port.js';
@@ -116,6 +117,7 @@ export async function buildApiServer(system: System): Promise<FastifyInstance> {
   }
   installAuth(app, system.security, system.events);
   installAudit(app, system.security);
+  installHostileInputChecks(app);
   app.addHook('onResponse', async (request, reply) => {
     // An upgrade refused with an HTTP answer (401, 403, 404) still holds its raw socket: close it.
     if (request.headers.upgrade !== undefined && !request.raw.socket.destroyed) request.raw.socket.destroy();
@@ -138,7 +140,8 @@ export async function buildApiServer(system: System): Promise<FastifyInstance> {
     errorResponseBuilder: (_request, context) =>
       new MagnaError(
         'RATE_LIMITED',
-        `More than ${context.max} requests in ${context.after}; retry in ${Math.ceil(context.ttl / 1000)} s.`,
+        // One window of 60 s: say so, and how long until this key's window starts again.
+        `More than ${context.max} requests in 60 s; retry in ${Math.ceil(context.ttl / 1000)} s.`,
         {
           details: { limit: context.max, retryAfterSeconds: Math.ceil(context.ttl / 1000) },
         },

@@ -44,6 +44,13 @@ const paths = [
   '/docs/__proto__',
   '/agents/%E0%A4%A/drain',
   '/no/such/thing',
+  '/knowledge/documents',
+  // NUL and control characters in path parameters (an artifact name reached the file system).
+  '/missions/x/artifacts/a%00b.txt',
+  '/missions/x%01/artifacts/report.md',
+  '/tasks/task%1b%5b31m',
+  '/keys/key%7f/revoke',
+  '/agents/a%0d%0aSet-Cookie:x/drain',
 ];
 
 const jsonText = fc.oneof(
@@ -94,6 +101,23 @@ const body = fc.oneof(
       .map((n) => Buffer.from(`{"goal":"${'a'.repeat(n)}"}`)),
   },
   { weight: 1, arbitrary: fc.constant(Buffer.alloc(0)) },
+  // Deep nesting: past the 64-level limit, and far past it (a recursive parser's stack).
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 65, max: 6_000 })
+      .map((n) =>
+        Buffer.from(
+          `{"namespace":"test","documents":[{"source":"d","text":"t","metadata":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}]}`,
+        ),
+      ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 65, max: 6_000 })
+      .map((n) => Buffer.from(`${'['.repeat(n)}${']'.repeat(n)}`)),
+  },
 );
 
 const request = fc.record({
@@ -203,5 +227,35 @@ describe('fuzzing the API', () => {
     const keys = await api.system.security.keys.list();
     expect(keys.filter((k) => k.name.startsWith('test ') && k.status === 'active')).toHaveLength(5);
     expect((await api.system.security.audit.verify()).valid).toBe(true);
+  });
+});
+
+describe('hostile input', () => {
+  it('refuses a NUL or control character in a path parameter with 400', async () => {
+    for (const url of [`/missions/${missionIds[0]}/artifacts/echo%00.txt`, '/tasks/task%0a', '/agents/%7f']) {
+      const response = await api.app.inject({ method: 'GET', url, headers: api.auth('admin') });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.json().error.code).toBe('INVALID_ARGUMENT');
+    }
+  });
+
+  it('refuses JSON nested deeper than 64 levels with 400 before processing, and accepts one within the limit', async () => {
+    const doc = (depth: number) =>
+      `{"namespace":"test","documents":[{"source":"deep-${depth}","text":"Deep text.","metadata":{"a":${'['.repeat(depth - 5)}1${']'.repeat(depth - 5)}}}]}`;
+    const deep = await api.app.inject({
+      method: 'POST',
+      url: '/knowledge/documents',
+      headers: { ...api.auth('admin'), 'content-type': 'application/json' },
+      payload: doc(5_000),
+    });
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json().error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { maxDepth: 64 } });
+    const atLimit = await api.app.inject({
+      method: 'POST',
+      url: '/knowledge/documents',
+      headers: { ...api.auth('admin'), 'content-type': 'application/json' },
+      payload: doc(64),
+    });
+    expect(atLimit.json().error?.details?.maxDepth).toBeUndefined();
   });
 });
