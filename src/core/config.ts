@@ -62,6 +62,9 @@ export const configSchema = z.object({
   node: z
     .object({
       shutdownGraceMs: positiveInt.default(15_000),
+      /** A worker's /healthz and /readyz port; unset serves none (the API has its own). */
+      healthPort: port.optional(),
+      healthHost: z.string().default('127.0.0.1'),
     })
     .prefault({}),
   bus: z
@@ -209,6 +212,16 @@ export const OPTIONS: ReadonlyArray<{ env: string; path: string; doc: string }> 
     env: 'MAGNA_NODE_SHUTDOWN_GRACE_MS',
     path: 'node.shutdownGraceMs',
     doc: 'Time in-flight tasks get to finish on SIGTERM.',
+  },
+  {
+    env: 'MAGNA_NODE_HEALTH_PORT',
+    path: 'node.healthPort',
+    doc: "Port of a worker's /healthz and /readyz (no API); unset serves none.",
+  },
+  {
+    env: 'MAGNA_NODE_HEALTH_HOST',
+    path: 'node.healthHost',
+    doc: "Address of a worker's health port (0.0.0.0 in a container).",
   },
   {
     env: 'MAGNA_BUS_REQUEST_TIMEOUT_MS',

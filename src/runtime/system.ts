@@ -24,6 +24,7 @@ import { openTransport } from './bus-transport.js';
 import { checkHome, markHome } from './home.js';
 import { type HomeProcess, type Registration, registerProcess } from './home-processes.js';
 import { AgentNode } from './node.js';
+import { Readiness } from './readiness.js';
 
 /**
  * The composition root: the one place that picks adapters and wires services together.
@@ -54,6 +55,8 @@ export interface System {
   agentDefinitions: AgentDefinition[];
   /** This process's registration in its embedded home (null on PostgreSQL). */
   registration: Registration | null;
+  /** False once the process drains (SIGTERM): /readyz answers 503 from then on. */
+  readiness: Readiness;
   /** A node hosting the given agents (default: agentDefinitions); call start() to run it. */
   createNode(options?: { agents?: AgentDefinition[]; nodeId?: string }): AgentNode;
   close(): Promise<void>;
@@ -187,6 +190,7 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     knowledge,
     agentDefinitions,
     registration,
+    readiness: new Readiness(),
     createNode(nodeOptions = {}) {
       const node = new AgentNode(
         {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MagnaError } from '../../core/errors.js';
 import { defineRoute } from '../route.js';
 import { PrincipalSchema } from '../schemas.js';
 
@@ -17,7 +18,7 @@ export const healthRoutes = [
     method: 'GET',
     url: '/readyz',
     operationId: 'health.ready',
-    summary: 'Readiness: the store answers',
+    summary: 'Readiness: the store answers and the process is not draining',
     tag: 'system',
     permission: 'system:read',
     errors: ['UNAVAILABLE'],
@@ -27,6 +28,8 @@ export const healthRoutes = [
       schema: z.object({ status: z.literal('ready'), checks: z.object({ store: z.literal('ok') }) }),
     },
     handler: async ({ system }) => {
+      if (system.readiness.draining)
+        throw new MagnaError('UNAVAILABLE', 'This process is draining (shutting down); send work elsewhere.');
       await system.security.store.ping();
       return { status: 'ready' as const, checks: { store: 'ok' as const } };
     },

@@ -22,7 +22,10 @@ export async function server(_o: unknown, command: Command): Promise<void> {
         : {}),
     });
     system.logger.info({ url: api.url, docs: `${api.url}/docs` }, 'API listening');
-    await stopRequested(stop);
+    const signal = await stopRequested(stop);
+    // Not ready from now on; requests already in flight finish before the API closes.
+    system.readiness.drain();
+    system.logger.info({ signal }, 'draining');
     await api.close();
   } finally {
     await system.close();

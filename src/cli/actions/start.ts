@@ -63,6 +63,7 @@ export async function start(_opts: unknown, command: Command): Promise<void> {
     );
     started = true;
     const signal = await stopRequested(stop);
+    system.readiness.drain();
     logger.info({ signal, inFlight: node.inFlight }, 'draining');
     system.registration?.update({ state: 'draining' });
   } finally {

@@ -14,6 +14,7 @@ import { register as server } from './server.js';
 import { register as start } from './start.js';
 import { register as status } from './status.js';
 import { register as tasks } from './tasks.js';
+import { register as worker } from './worker.js';
 
 /** Every command module registers itself on the program; one line per command file. */
 export const COMMANDS: Array<(program: Command) => void> = [
@@ -32,4 +33,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   doctor,
   migrate,
   nodes,
+  worker,
 ];
