@@ -10,7 +10,13 @@ import { MagnaError } from '../core/errors.js';
  */
 export const MAX_JSON_DEPTH = 64;
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
 
 /** Deepest nesting of arrays and objects in JSON text, counting only brackets outside strings. */
 export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): number {
@@ -38,7 +44,7 @@ export function installHostileInputChecks(app: FastifyInstance): void {
     const params = request.params as Record<string, unknown> | undefined;
     if (!params || typeof params !== 'object') return;
     for (const [name, value] of Object.entries(params)) {
-      if (typeof value === 'string' && CONTROL.test(value)) {
+      if (typeof value === 'string' && hasControlCharacter(value)) {
         throw new MagnaError('INVALID_ARGUMENT', `Path parameter ${name} holds a control character.`, {
           details: { field: name },
         });
