@@ -13,6 +13,7 @@ const BENCHES: Array<() => Promise<BenchModule>> = [
   () => import('./startup.js'),
   () => import('./queue.js'),
   () => import('./queue-home.js'),
+  () => import('./queue-postgres.js'),
   () => import('./scale.js'),
   () => import('./idle.js'),
   () => import('./bus.js'),

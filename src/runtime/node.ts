@@ -40,6 +40,8 @@ export class AgentNode {
   private readonly agents: HostedAgent[];
   private status: 'starting' | 'running' | 'draining' | 'stopped' = 'starting';
   private wake: (() => void) | null = null;
+  /** Set by nudge() while the loop was not sleeping. */
+  private nudged = false;
   private loops: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: Array<() => void> = [];
@@ -108,14 +110,14 @@ export class AgentNode {
     const mySkills = new Set(this.agents.flatMap((a) => [...a.skills.keys()]));
     this.unsubscribe.push(
       events.on('task:queued', (data) => {
-        if (mySkills.has(data.skill)) this.wake?.();
+        if (mySkills.has(data.skill)) this.nudge();
       }),
       events.on('task:cancelled', (data) => this.abortLocal(data.taskId, 'cancelled')),
     );
     if (this.deps.wakeUp) {
       this.unsubscribe.push(
         this.deps.wakeUp.subscribe((skills) => {
-          if (skills.some((skill) => mySkills.has(skill))) this.wake?.();
+          if (skills.some((skill) => mySkills.has(skill))) this.nudge();
         }),
       );
     }
@@ -327,7 +329,21 @@ export class AgentNode {
     this.deps.events.emit('node:status', { nodeId: this.id, status: this.status });
   }
 
+  /**
+   * Asks the claim loop to look again: at once if it sleeps, else right after its current claim.
+   * A wake-up that arrives mid-claim is kept for the next sleep: dropped, the task it announced
+   * (committed after that claim's snapshot) would wait a whole poll interval.
+   */
+  private nudge(): void {
+    if (this.wake) this.wake();
+    else this.nudged = true;
+  }
+
   private sleep(ms: number): Promise<void> {
+    if (this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

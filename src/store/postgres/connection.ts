@@ -65,11 +65,17 @@ export function connectionOptions(config: DatabaseConfig): pg.PoolConfig {
  * are replaced on the next query, so the pool reconnects by itself; queries made while the server
  * is down fail with UNAVAILABLE.
  */
-export function createPool(config: DatabaseConfig, onError?: (error: Error) => void): PgPool {
+export function createPool(
+  config: DatabaseConfig,
+  onError?: (error: Error) => void,
+  tuning: { asyncCommit?: boolean; max?: number } = {},
+): PgPool {
   const pool = new pg.Pool({
     ...connectionOptions(config),
-    max: config.database.poolSize,
+    max: tuning.max ?? config.database.poolSize,
     idleTimeoutMillis: 30_000,
+    // Commits that need not survive a server crash return before the WAL is flushed.
+    ...(tuning.asyncCommit ? { options: '-c synchronous_commit=off' } : {}),
   });
   // An idle client whose server went away emits here; without a listener the process would exit.
   pool.on('error', (error) => onError?.(error));

@@ -41,11 +41,23 @@ const CLAIM = `WITH picked AS (
 export class PostgresQueueStore implements QueueStore {
   private readonly reads;
 
+  /**
+   * `leases`: a pool whose commits do not wait for the WAL flush (synchronous_commit=off), for
+   * claims and heartbeats only. Losing one in a server crash returns a task to where it was before
+   * the claim or the last heartbeat, which the queue already survives (at-least-once, fenced by
+   * attempt and owner), and spares each claim a WAL flush (a durable one-row commit costs 6-10 ms
+   * p50, 20-30 ms p99 on this machine's disk, bench/queue-postgres.ts). Enqueues and settlements
+   * stay durable.
+   */
+  private readonly leases: PgPool;
+
   constructor(
     private readonly pool: PgPool,
     private readonly clock?: Clock,
+    leases?: PgPool,
   ) {
     this.reads = queueReads(pool);
+    this.leases = leases ?? pool;
   }
 
   /** The `now` parameter of lease SQL: the given clock's time, or null for the server's clock. */
@@ -86,7 +98,7 @@ export class PostgresQueueStore implements QueueStore {
       ]);
       return sortClaimed(rows);
     }
-    return transaction(this.pool, async (client) => {
+    return transaction(this.leases, async (client) => {
       const claimed: PgTaskRow[] = [];
       if (open.length > 0) {
         claimed.push(
@@ -149,7 +161,7 @@ export class PostgresQueueStore implements QueueStore {
   async heartbeat(leases: Lease[], leaseMs: number): Promise<string[]> {
     if (leases.length === 0) return [];
     const { rows } = await query<{ id: string }>(
-      this.pool,
+      this.leases,
       `UPDATE tasks t SET lease_expires_at = ${nowParam(5)} + $4
        FROM unnest($1::text[], $2::integer[], $3::text[]) AS l(id, attempt, owner)
        WHERE t.id = l.id AND t.attempt = l.attempt AND t.lease_owner = l.owner AND t.state = 'running'

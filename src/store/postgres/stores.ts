@@ -39,9 +39,14 @@ export async function openPostgresStores(
     await pool.end();
     throw error;
   }
+  // Claims and heartbeats need no WAL flush (see PostgresQueueStore); a quarter of the pool, at least 2.
+  const leases = createPool(config, onError, {
+    asyncCommit: true,
+    max: Math.max(2, Math.ceil(config.database.poolSize / 4)),
+  });
   const wakeUp = new PostgresWakeUp(config, pool, onError);
   return {
-    queue: new PostgresQueueStore(pool, options.clock),
+    queue: new PostgresQueueStore(pool, options.clock, leases),
     missions: new PostgresMissionStore(pool),
     agents: new PostgresAgentRegistry(pool),
     messages: new PostgresMessageStore(pool, options.encryption),
@@ -50,6 +55,7 @@ export async function openPostgresStores(
     wakeUp,
     async close() {
       await wakeUp.close();
+      await leases.end();
       await pool.end();
     },
   };
