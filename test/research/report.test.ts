@@ -52,6 +52,21 @@ describe('the citation check', () => {
     ).toBeUndefined();
   });
 
+  it('compares quotations after making typographic quotes and dashes plain', () => {
+    const page = corpus.sources.find((x) => x.status === 'ok')!;
+    const own = {
+      ...corpus,
+      sources: [{ ...page, id: 'q1', text: `He said "we don't sell in 2024-2025 - not yet" to the press.` }],
+    };
+    const checker = new CitationChecker(own);
+    expect(
+      checker.reasonToDrop(claim('He said “we don’t sell in 2024–2025 — not yet”.', ['q1'])),
+    ).toBeUndefined();
+    expect(checker.reasonToDrop(claim('He said “we don’t buy in 2024–2025”.', ['q1']))).toContain(
+      'quotation',
+    );
+  });
+
   it('rejects unsupported numbers, missing citations, uncollected sources, false quotes and unstated methods', () => {
     const checker = new CitationChecker(corpus);
     const outlook = idOf('/articles/market-outlook-2026.html');
@@ -124,7 +139,7 @@ describe('the report', () => {
 
   it('shows trends with their method and charts for each series', () => {
     expect(report.markdown).toContain('Anomaly: 2025-06 at 58,400');
-    expect(report.markdown).toContain('CAGR = (last / first)^(periods per year / (n − 1)) − 1');
+    expect(report.markdown).toContain('CAGR = (last / first)^(1 / years from first to last observation) − 1');
     expect(report.markdown).toContain('+41.4%'); // Voltaris revenue CAGR: √2 − 1
     expect(report.charts.length).toBeGreaterThanOrEqual(5);
     for (const chart of report.charts) expect(chart.svg.startsWith('<svg')).toBe(true);

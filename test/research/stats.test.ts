@@ -54,15 +54,9 @@ describe('series statistics (expected values worked out by hand)', () => {
     expect(stats.movingAverage).toEqual({ window: 2, values: [null, 105, 115.5, 127.05] });
   });
 
-  it('forecast with a 95% prediction interval', () => {
-    const first = stats.forecast!.points[0]!;
-    expect(first.label).toBe('2025');
-    expect(first.value).toBeCloseTo(143.6, 10); // 99.48 + 4 × 11.03
-    // t(0.975, 2) = 4.303; s = √(1.103 / 2); √(1 + 1/4 + 2.5² / 5) = √2.5.
-    const half = 4.303 * Math.sqrt(1.103 / 2) * Math.sqrt(2.5);
-    expect(first.upper - first.value).toBeCloseTo(half, 8);
-    expect(first.value - first.lower).toBeCloseTo(half, 8);
-    expect(stats.forecast!.points.map((p) => p.label)).toEqual(['2025', '2026', '2027']);
+  it('no forecast from four points: too few to test a model on a hold-out', () => {
+    expect(stats.forecast).toBeUndefined();
+    expect(stats.noForecast).toMatch(/too few points/);
   });
 
   it('robust z-score anomalies', () => {
@@ -143,5 +137,23 @@ describe('numbers and periods', () => {
     expect(parsePeriod('Widget')).toBeUndefined();
     expect(periodLabel(2025 * 12 + 11 + 1, 12)).toBe('2026-01');
     expect(periodLabel(2025 * 4 + 3 + 1, 4)).toBe('2026-Q1');
+  });
+});
+
+describe('series names', () => {
+  it('take the caption only when it does not name another column', () => {
+    const table = {
+      caption: 'Orbel revenue by year',
+      headers: ['Year', 'Revenue (USD million)', 'Employees'],
+      rows: [
+        ['2021', '10', '100'],
+        ['2022', '12', '110'],
+        ['2023', '15', '130'],
+      ],
+    };
+    const names = tableSeries({ ...source([table]), title: 'Orbel Dynamics | Pump News' }, table, 0).map(
+      (s) => s.name,
+    );
+    expect(names).toEqual(['Revenue — Orbel revenue by year', 'Employees — Orbel Dynamics']);
   });
 });

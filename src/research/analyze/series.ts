@@ -75,9 +75,15 @@ export function tableSeries(source: CorpusSource, table: SourceTable, tableIndex
     const values = points.map((p) => p.value);
     const labels = points.map((p) => p.label);
     let futureLabels: string[] | undefined;
+    let times: number[] | undefined;
+    let futureTimes: number[] | undefined;
     if (label.kind === 'time') {
-      const last = parsePeriod(labels[labels.length - 1]!)!;
+      // Real time in years as x: a missing year is a gap, not a step of one.
+      const periods = labels.map((l) => parsePeriod(l)!);
+      times = periods.map((p) => p.ordinal / p.periodsPerYear);
+      const last = periods[periods.length - 1]!;
       futureLabels = [1, 2, 3].map((h) => periodLabel(last.ordinal + h, last.periodsPerYear));
+      futureTimes = [1, 2, 3].map((h) => (last.ordinal + h) / last.periodsPerYear);
     }
     const unit = unitOf(
       header,
@@ -86,7 +92,11 @@ export function tableSeries(source: CorpusSource, table: SourceTable, tableIndex
     const columnName = prettyHeader(
       header.replace(/\s*\([^)]*\)\s*$/, '').replace(/_(usd|eur|gbp)_per_\w+$/i, ''),
     );
-    const context = table.caption ?? source.title;
+    // A caption naming another measure ("Voltaris Energy revenue by year" over an employees
+    // column) would mislabel this series: it is used only when it names this column or no
+    // numeric column at all; otherwise the page title (without a " | Site" suffix) is.
+    const context =
+      captionFor(table, columnName, label.index) ?? source.title.replace(/\s+[|–—-]\s+[^|–—-]+$/, '');
     out.push({
       id: `${source.id}-t${tableIndex + 1}-c${c + 1}`,
       name:
@@ -105,9 +115,25 @@ export function tableSeries(source: CorpusSource, table: SourceTable, tableIndex
         labels,
         ...(label.periodsPerYear ? { periodsPerYear: label.periodsPerYear } : {}),
         ...(futureLabels ? { futureLabels } : {}),
+        ...(times ? { times } : {}),
+        ...(futureTimes ? { futureTimes } : {}),
       }),
     });
     if (out.length >= MAX_SERIES) break;
   }
   return out;
+}
+
+function captionFor(table: SourceTable, columnName: string, labelIndex: number): string | undefined {
+  const caption = table.caption;
+  if (!caption) return undefined;
+  const lower = caption.toLowerCase();
+  const names = table.headers
+    .filter((_, i) => i !== labelIndex)
+    .map((h) =>
+      prettyHeader(h.replace(/\s*\([^)]*\)\s*$/, '').replace(/_(usd|eur|gbp)_per_\w+$/i, '')).toLowerCase(),
+    );
+  const own = columnName.toLowerCase();
+  if (lower.includes(own)) return caption;
+  return names.some((n) => n && lower.includes(n)) ? undefined : caption;
 }

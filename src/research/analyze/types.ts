@@ -89,10 +89,19 @@ export interface SeriesPoint {
 }
 
 export interface Forecast {
+  /** The model chosen on the hold-out (linear, log-linear, seasonal-naive). */
+  model?: string;
   method: string;
   /** Two-sided prediction-interval level, e.g. 0.95. */
   level: number;
   points: Array<{ label: string; value: number; lower: number; upper: number }>;
+}
+
+export interface Gap {
+  after: string;
+  before: string;
+  /** Periods missing between the two labels. */
+  missing: number;
 }
 
 export interface Anomaly {
@@ -119,9 +128,20 @@ export interface SeriesStats {
   /** Period-over-period growth in %, null where the previous value is 0. */
   growthRates?: Array<number | null>;
   meanGrowthPct?: number;
-  /** Compound annual growth rate in %: (last / first)^(periodsPerYear / (n − 1)) − 1. */
+  /** Compound annual growth rate in %: (last / first)^(1 / years between them) − 1. */
   cagrPct?: number;
-  trend?: { slope: number; intercept: number; r2: number };
+  /** Years from the first to the last observation (real dates, gaps included). */
+  spanYears?: number;
+  /** Missing periods between observations. */
+  gaps?: Gap[];
+  /** The series does not vary: described, not modelled (no trend, R², forecast). */
+  constant?: boolean;
+  /** Least squares on real time: slope per year when `perYear`. */
+  trend?: { slope: number; intercept: number; r2: number; perYear?: boolean };
+  /** Forecast models scored on the hold-out, best first. */
+  models?: Array<{ model: string; mase: number; holdout: number }>;
+  /** Why no forecast was given (too few points, no model fits). */
+  noForecast?: string;
   movingAverage?: { window: number; values: Array<number | null> };
   anomalies: Anomaly[];
   /** How anomalies were scored. */

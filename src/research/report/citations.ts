@@ -21,8 +21,15 @@ interface Support {
   text: string;
 }
 
+/** Lower case, one space, and typographic quotes and dashes made plain, so a straightened quotation still matches. */
 function normalizeSpace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().toLowerCase();
+  return text
+    .replace(/[‘’‚‛′]/g, "'")
+    .replace(/[“”„‟″]/g, '"')
+    .replace(/[‐‑‒–—―−]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 function supportText(source: CorpusSource, basis: ReportClaim['basis']): string {

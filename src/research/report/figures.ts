@@ -11,8 +11,9 @@ const PERIOD_NAME: Record<number, string> = { 1: 'year', 4: 'quarter', 12: 'mont
 
 export const METHODS = {
   change: 'change = (last − first) / first',
-  cagr: 'CAGR = (last / first)^(periods per year / (n − 1)) − 1',
-  trend: 'least-squares linear trend; R² = share of variance explained',
+  cagr: 'CAGR = (last / first)^(1 / years from first to last observation) − 1',
+  trend: 'least-squares linear trend on the real dates; R² = share of variance explained',
+  span: 'years from the first to the last observation',
   mean: 'arithmetic mean',
   periods: 'periods following the last observation',
 } as const;
@@ -44,6 +45,17 @@ export function seriesClaims(series: Series, nextId: () => string): ReportClaim[
     return out;
   }
   const period = PERIOD_NAME[series.periodsPerYear ?? 1] ?? 'period';
+  if (s.constant) {
+    const c = new Computations();
+    out.push({
+      ...base,
+      id: nextId(),
+      chart: `chart-${series.id}`,
+      text: `${series.name} stayed at ${withUnit(show(first.value), unit)} in all ${c.put(s.n, 0, 'count of observations')} observations from ${first.label} to ${last.label} (count of observations): a constant series, so no trend or forecast is given.`,
+      computed: c.values,
+    });
+    return out;
+  }
   {
     const c = new Computations();
     let text = `${series.name} went from ${withUnit(show(first.value), unit)} in ${first.label} to ${withUnit(show(last.value), unit)} in ${last.label}`;
@@ -51,13 +63,29 @@ export function seriesClaims(series: Series, nextId: () => string): ReportClaim[
       text += `, a change of ${c.put(s.changePct, 1, METHODS.change, { signed: true })}% (${METHODS.change})`;
     out.push({ ...base, id: nextId(), chart: `chart-${series.id}`, text: `${text}.`, computed: c.values });
   }
-  if (s.cagrPct !== undefined && series.points.length >= 3) {
+  if (s.gaps && s.gaps.length > 0) {
     const c = new Computations();
-    const cagr = c.put(s.cagrPct, 1, METHODS.cagr, { signed: true });
+    const parts = s.gaps.map(
+      (g) => `${c.put(g.missing, 0, 'count of missing periods')} between ${g.after} and ${g.before}`,
+    );
+    for (const g of s.gaps)
+      for (const n of `${g.after} ${g.before}`.match(/\d+/g) ?? [])
+        c.put(Number(n), 0, 'count of missing periods');
     out.push({
       ...base,
       id: nextId(),
-      text: `Compound annual growth rate over the ${c.put(series.points.length, 0, 'count of observations')} observations: ${cagr}% (${METHODS.cagr}; count of observations).`,
+      text: `Missing ${period}s in ${series.name} (count of missing periods): ${parts.join('; ')}. Growth and trend use the real dates, so the gaps are not read as single steps.`,
+      computed: c.values,
+    });
+  }
+  if (s.cagrPct !== undefined && s.spanYears !== undefined && series.points.length >= 3) {
+    const c = new Computations();
+    const cagr = c.put(s.cagrPct, 1, METHODS.cagr, { signed: true });
+    const years = c.put(s.spanYears, Number.isInteger(s.spanYears) ? 0 : 2, METHODS.span);
+    out.push({
+      ...base,
+      id: nextId(),
+      text: `Compound annual growth rate over the ${years} years from ${first.label} to ${last.label}: ${cagr}% (${METHODS.cagr}; ${METHODS.span}).`,
       computed: c.values,
     });
   }
@@ -70,7 +98,7 @@ export function seriesClaims(series: Series, nextId: () => string): ReportClaim[
     out.push({
       ...base,
       id: nextId(),
-      text: `Linear trend: ${slope}${unit ? ` ${unit === '%' ? 'percentage points' : unit}` : ''} per ${period}, R² = ${r2} (${METHODS.trend}).`,
+      text: `Linear trend: ${slope}${unit ? ` ${unit === '%' ? 'percentage points' : unit}` : ''} per ${s.trend.perYear ? 'year' : period}, R² = ${r2} (${METHODS.trend}).`,
       computed: c.values,
     });
   }
@@ -96,6 +124,13 @@ export function seriesClaims(series: Series, nextId: () => string): ReportClaim[
       id: nextId(),
       text: `Forecast for the next ${c.put(parts.length, 0, METHODS.periods)} ${period}s (${METHODS.periods}) with 95% prediction intervals: ${parts.join('; ')} (${s.forecast.method}).`,
       computed: [...c.values, { value: 95, decimals: 0, method: s.forecast.method }],
+    });
+  } else if (s.noForecast) {
+    out.push({
+      ...base,
+      id: nextId(),
+      text: `No forecast for ${series.name}: ${s.noForecast}.`,
+      computed: [],
     });
   }
   return out;
