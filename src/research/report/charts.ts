@@ -1,5 +1,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { parsePeriod } from '../analyze/periods.js';
+import { prettyHeader } from '../analyze/series.js';
 import type { NamedEntity, Series } from '../analyze/types.js';
 
 /**
@@ -38,10 +40,19 @@ function prefixIds(svg: string, prefix: string): string {
 export async function timeSeriesChart(series: Series, id: string): Promise<string> {
   const s = series.stats;
   const rows: Array<Record<string, string | number | null>> = [];
+  // The trend was fitted on real time (years), so it is drawn at each label's own time.
+  const timeOf = (label: string, i: number): number => {
+    const period = parsePeriod(label);
+    return period ? period.ordinal / period.periodsPerYear : i;
+  };
   series.points.forEach((p, i) => {
     rows.push({ label: p.label, value: p.value, layer: 'observed' });
     if (s.trend)
-      rows.push({ label: p.label, value: s.trend.intercept + s.trend.slope * i, layer: 'linear trend' });
+      rows.push({
+        label: p.label,
+        value: s.trend.intercept + s.trend.slope * (s.trend.perYear ? timeOf(p.label, i) : i),
+        layer: 'linear trend',
+      });
     const ma = s.movingAverage?.values[i];
     if (ma !== undefined && ma !== null)
       rows.push({ label: p.label, value: ma, layer: `${s.movingAverage!.window}-period moving average` });
@@ -57,14 +68,26 @@ export async function timeSeriesChart(series: Series, id: string): Promise<strin
   }
   const anomalies = s.anomalies.map((a) => ({ label: a.label, value: a.value }));
   const order = [...series.points.map((p) => p.label), ...(s.forecast?.points.map((p) => p.label) ?? [])];
+  // At most about 12 labelled ticks: every k-th period, so 70 years do not overlap.
+  const step = Math.max(1, Math.ceil(order.length / 12));
   const x = {
     field: 'label',
     type: 'ordinal' as const,
     sort: order,
-    title: null,
-    axis: { labelAngle: order.length > 12 ? -45 : 0 },
+    title: prettyHeader(series.labelColumn || 'period'),
+    axis: { labelAngle: 0, values: order.filter((_, i) => i % step === 0) },
   };
-  const yTitle = series.unit ?? series.column;
+  const measure = prettyHeader(series.column.replace(/\s*\([^)]*\)\s*$/, ''));
+  const yTitle = series.unit ? `${measure} (${series.unit})` : measure;
+  // The scale follows the observations and the forecast interval, not the trend line.
+  const shown = [
+    ...series.points.map((p) => p.value),
+    ...(s.forecast?.points.flatMap((p) => [p.lower, p.upper]) ?? []),
+  ];
+  const lo = Math.min(...shown);
+  const hi = Math.max(...shown);
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.05;
+  const domain = [lo - pad, hi + pad];
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: WIDTH,
@@ -78,7 +101,7 @@ export async function timeSeriesChart(series: Series, id: string): Promise<strin
               mark: { type: 'area', opacity: 0.18, color: '#7c3aed' },
               encoding: {
                 x,
-                y: { field: 'lower', type: 'quantitative', title: yTitle },
+                y: { field: 'lower', type: 'quantitative', title: yTitle, scale: { zero: false, domain } },
                 y2: { field: 'upper' },
               },
             },
@@ -89,7 +112,12 @@ export async function timeSeriesChart(series: Series, id: string): Promise<strin
         mark: { type: 'line', point: { filled: true, size: 24 } },
         encoding: {
           x,
-          y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false } },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: yTitle,
+            scale: { zero: false, domain, clamp: true },
+          },
           color: {
             field: 'layer',
             type: 'nominal',
@@ -149,7 +177,14 @@ export async function categoryChart(series: Series, id: string): Promise<string>
     mark: { type: 'bar', color: '#2563eb' },
     encoding: {
       y: { field: 'label', type: 'nominal', sort: null, title: null },
-      x: { field: 'value', type: 'quantitative', title: series.unit ?? series.column },
+      x: {
+        field: 'value',
+        type: 'quantitative',
+        title: (() => {
+          const measure = prettyHeader(series.column.replace(/\s*\([^)]*\)\s*$/, ''));
+          return series.unit ? `${measure} (${series.unit})` : measure;
+        })(),
+      },
     },
   } as unknown as TopLevelSpec;
   return renderSvg(spec, id);
