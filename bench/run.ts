@@ -17,6 +17,8 @@ const BENCHES: Array<() => Promise<BenchModule>> = [
   () => import('./scale.js'),
   () => import('./idle.js'),
   () => import('./bus.js'),
+  () => import('./bus-nats.js'),
+  () => import('./wake-up.js'),
   () => import('./knowledge.js'),
   () => import('./api.js'),
   () => import('./research.js'),

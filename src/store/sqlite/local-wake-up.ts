@@ -12,7 +12,8 @@ const RESCAN_MS = 2_000;
 /**
  * Wake-ups between processes sharing one SQLite home, through Unix sockets in `<home>/wake/`:
  * each process listens on its own socket and keeps a connection to every other's, so a wake-up
- * is one write per peer (well under a millisecond end to end; bench/wake-up.ts measures it),
+ * is one write per peer (bench/wake-up.ts: submit-to-start p50 1.3 ms from another process against
+ * 0.9 ms within one, on a loaded 2-core machine),
  * instead of waiting for the next 50 ms poll. Within one tick, notifications are merged into one
  * line of JSON (the skill list). A socket whose process died refuses connections and is removed.
  */
