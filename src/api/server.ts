@@ -17,6 +17,7 @@ import { agentRoutes } from './routes/agents.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { docsRoutes } from './routes/docs.js';
+import { effectRoutes } from './routes/effects.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
@@ -39,6 +40,7 @@ export const API_ROUTES: readonly RouteDef[] = [
   ...missionRoutes,
   ...taskRoutes,
   ...agentRoutes,
+  ...effectRoutes,
   ...messageRoutes,
   ...knowledgeRoutes,
   ...eventRoutes,

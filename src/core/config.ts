@@ -147,6 +147,30 @@ export const configSchema = z.object({
       denyHosts: stringList.default([]),
     })
     .prefault({}),
+  /**
+   * Where outbox effects go (config file only): each sink takes the effects whose kind equals
+   * `kind` (or starts with it, when it ends in `*`) and names one target.
+   */
+  effects: z
+    .object({
+      sinks: z
+        .array(
+          z
+            .object({
+              kind: z.string().min(1),
+              webhook: z.url().optional(),
+              file: z.string().min(1).optional(),
+              topic: z.string().min(1).optional(),
+            })
+            .refine((s) => [s.webhook, s.file, s.topic].filter(Boolean).length === 1, {
+              message: 'a sink names exactly one of webhook, file or topic',
+            }),
+        )
+        .default([]),
+      pollMs: positiveInt.default(1_000),
+      timeoutMs: positiveInt.default(10_000),
+    })
+    .prefault({}),
 });
 
 export type MagnaConfig = z.infer<typeof configSchema>;

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { MissionService } from '../orchestrator/missions.js';
 import type { PlanTemplate } from '../orchestrator/plan.js';
 import { Planner } from '../orchestrator/planner.js';
+import type { EffectStore } from '../queue/effects-port.js';
 import { SkillCatalog } from '../queue/skill-catalog.js';
 import { TaskQueue } from '../queue/task-queue.js';
 import { createEncryptor, type Encryptor } from '../security/encryption.js';
@@ -53,6 +54,8 @@ export interface System {
   knowledge: KnowledgeBase;
   /** The agents a node of this system hosts: the built-in ones plus any given to openSystem. */
   agentDefinitions: AgentDefinition[];
+  /** The outbox of effects, for the dispatcher and `magnatronic effects` (null on PostgreSQL). */
+  effects: EffectStore | null;
   /** This process's registration in its embedded home (null on PostgreSQL). */
   registration: Registration | null;
   /** False once the process drains (SIGTERM): /readyz answers 503 from then on. */
@@ -191,6 +194,7 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     agentDefinitions,
     registration,
     readiness: new Readiness(),
+    effects: stores.effects ?? null,
     createNode(nodeOptions = {}) {
       const node = new AgentNode(
         {

@@ -36,6 +36,10 @@ export const PERMISSIONS = {
   'metrics:read': { roles: ['admin', 'operator', 'agent', 'viewer'], doc: 'Scrape Prometheus metrics.' },
   'keys:manage': { roles: ['admin'], doc: 'Create, list and revoke API keys.' },
   'audit:read': { roles: ['admin'], doc: 'Read and verify the audit log.' },
+  'effects:read': {
+    roles: ['admin', 'operator'],
+    doc: 'Read the outbox of task effects and their delivery.',
+  },
 } as const satisfies Record<string, { roles: readonly SystemRole[]; doc: string }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -2,6 +2,7 @@ import type { MessageStore } from '../bus/message-store.js';
 import type { MagnaConfig } from '../core/config.js';
 import type { KnowledgeStore } from '../knowledge/store-port.js';
 import type { MissionStore } from '../orchestrator/types.js';
+import type { EffectStore } from '../queue/effects-port.js';
 import type { QueueStore } from '../queue/store-port.js';
 import type { WakeUp } from '../queue/wake-up.js';
 import type { AgentRegistry } from '../runtime/agent-registry.js';
@@ -22,6 +23,8 @@ export interface Stores {
   knowledge: KnowledgeStore;
   security: SecurityStore;
   admin: StoreAdmin;
+  /** The outbox as the effect dispatcher reads it (embedded SQLite; PostgreSQL has none yet). */
+  effects?: EffectStore;
   /**
    * The dialect's own cross-process wake-up, when it has one (PostgreSQL: LISTEN/NOTIFY on the
    * database; SQLite: Unix sockets in the home, src/store/sqlite/local-wake-up.ts).

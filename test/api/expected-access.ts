@@ -33,6 +33,7 @@ export const EXPECTED_ACCESS: Record<string, 'public' | readonly SystemRole[]> =
   'agents.list': EVERYONE,
   'agents.get': EVERYONE,
   'agents.drain': ADMIN_OPERATOR,
+  'effects.list': ADMIN_OPERATOR,
   'messages.send': ['admin', 'operator', 'agent'],
   'messages.recent': ['admin', 'operator', 'analyst', 'agent'],
   'messages.deadLetters': ADMIN_OPERATOR,

@@ -30,6 +30,7 @@ export const SAMPLES: Record<string, Sample> = {
   'agents.list': { method: 'GET', url: '/agents' },
   'agents.get': { method: 'GET', url: '/agents/none@node' },
   'agents.drain': { method: 'POST', url: '/agents/none@node/drain' },
+  'effects.list': { method: 'GET', url: '/effects?pending=true&limit=5' },
   'messages.send': {
     method: 'POST',
     url: '/messages',

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { StartedApi } from '../../api/server.js';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../observability/logger.js';
+import { EffectDispatcher, sinksFromConfig } from '../../runtime/effect-dispatcher.js';
 import type { AgentNode } from '../../runtime/node.js';
 import { openSystem, type System } from '../../runtime/system.js';
 import { type GlobalOptions, systemOptions } from '../io.js';
@@ -35,6 +36,7 @@ export async function start(_opts: unknown, command: Command): Promise<void> {
   let system: System | null = null;
   let api: StartedApi | null = null;
   let node: AgentNode | null = null;
+  let dispatcher: EffectDispatcher | null = null;
   let started = false;
   try {
     if (stop.aborted) return;
@@ -51,6 +53,16 @@ export async function start(_opts: unknown, command: Command): Promise<void> {
     if (stop.aborted) return;
     node = system.createNode();
     await node.start();
+    // Outbox effects go to the configured sinks after their task commits (none configured: idle).
+    if (system.effects) {
+      dispatcher = new EffectDispatcher(
+        system.effects,
+        sinksFromConfig(config, system.bus),
+        logger,
+        config.effects.pollMs,
+      );
+      dispatcher.start();
+    }
     if (stop.aborted) return;
     logger.info(
       {
@@ -70,6 +82,7 @@ export async function start(_opts: unknown, command: Command): Promise<void> {
     // Reached on a stop signal, during start-up or after it, and on a failed start-up step.
     await api?.close();
     await node?.stop();
+    await dispatcher?.stop();
     await system?.close();
     logger.info(
       { signal: stop.aborted ? String(stop.reason) : null },

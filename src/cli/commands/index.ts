@@ -4,6 +4,7 @@ import { register as audit } from './audit.js';
 import { register as backup } from './backup.js';
 import { register as demo } from './demo.js';
 import { register as doctor } from './doctor.js';
+import { register as effects } from './effects.js';
 import { register as kb } from './kb.js';
 import { register as keys } from './keys.js';
 import { register as migrate } from './migrate.js';
@@ -34,4 +35,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   migrate,
   nodes,
   worker,
+  effects,
 ];

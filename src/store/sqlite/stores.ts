@@ -5,6 +5,7 @@ import type { DatabaseConfig, StoreOptions, Stores } from '../stores.js';
 import { SqliteStoreAdmin } from './admin.js';
 import { SqliteAgentRegistry } from './agent-store.js';
 import { openSqlite, type SqliteDatabase } from './database.js';
+import { SqliteEffectStore } from './effect-store.js';
 import { SqliteKnowledgeStore } from './knowledge-store.js';
 import { LocalWakeUp } from './local-wake-up.js';
 import { SqliteMessageStore } from './message-store.js';
@@ -37,6 +38,7 @@ export async function openSqliteStores(config: DatabaseConfig, options: StoreOpt
     messages: new SqliteMessageStore(db, options.encryption),
     knowledge: new SqliteKnowledgeStore(db, options.encryption),
     security: new SqliteSecurityStore(db),
+    effects: new SqliteEffectStore(db),
     admin,
     ...(wakeUp ? { wakeUp } : {}),
     async close() {
