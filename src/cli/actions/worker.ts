@@ -45,6 +45,7 @@ export async function worker(_opts: unknown, command: Command): Promise<void> {
       config,
       logger,
       builtins: false,
+      kind: 'worker',
       agents,
       templates: extra.templates,
     });
