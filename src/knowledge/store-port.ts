@@ -110,6 +110,16 @@ export type ExchangeRecord =
   | { kind: 'merge'; data: KbMerge };
 
 /**
+ * A keyword query as terms, never a search engine's syntax: each adapter builds its own (FTS5
+ * MATCH, a tsquery) from the list, so no query language leaks through the port.
+ */
+export interface KeywordQuery {
+  terms: readonly string[];
+  /** 'names': match only the entity names recorded for each chunk (default: its text and names). */
+  field?: 'names';
+}
+
+/**
  * The knowledge base's storage port. Every read takes the caller's scope and filters by it in
  * the query itself; every write runs in one transaction and records an audit row. The SQLite
  * adapter is src/store/sqlite/knowledge-store.ts; a PostgreSQL adapter implements the same.
@@ -159,7 +169,12 @@ export interface KnowledgeStore {
     ids: readonly string[],
   ): Promise<Array<{ id: string; source: string; title: string | null }>>;
   chunks(scope: Scope, ids: readonly string[]): Promise<KbChunk[]>;
-  keywordSearch(scope: Scope, match: string, limit: number): Promise<Array<{ id: string; score: number }>>;
+  /** BM25-ranked chunks matching any of the terms (already stemmed), best first. */
+  keywordSearch(
+    scope: Scope,
+    query: KeywordQuery,
+    limit: number,
+  ): Promise<Array<{ id: string; score: number }>>;
   documentFrequency(
     scope: Scope,
     terms: readonly string[],

@@ -1,4 +1,5 @@
-import { fold, ftsAny } from '../text/normalize.js';
+import type { KeywordQuery } from '../store-port.js';
+import { fold } from '../text/normalize.js';
 import { nameOverlap, nameWords } from '../text/phrases.js';
 import { type RankedList, reciprocalRankFusion } from './fusion.js';
 import { analysePassage, candidateCount } from './passage-analysis.js';
@@ -15,7 +16,7 @@ export interface RankablePassage {
 /** What the ranker needs from the store, already limited to what the caller may read. */
 export interface PassageIndex {
   /** BM25 over passages for an FTS5 MATCH expression; best first, higher score is better. */
-  keyword(match: string, limit: number): Promise<Array<{ id: string; score: number }>>;
+  keyword(query: KeywordQuery, limit: number): Promise<Array<{ id: string; score: number }>>;
   load(ids: readonly string[]): Promise<Map<string, RankablePassage>>;
   /** Number of passages containing each stemmed term (for idf weights). */
   documentFrequency(terms: readonly string[]): Promise<{ total: number; df: Map<string, number> }>;
@@ -79,9 +80,9 @@ export async function rankPassages(
   const specific = question.terms.filter(
     (t) => (df.get(t) ?? 0) > 0 && !isCommon(df.get(t) ?? 0, total, options.commonShare),
   );
-  const match = ftsAny(specific.length > 0 ? specific : question.terms);
-  if (!match) return [];
-  const hop1 = await index.keyword(match, options.candidates);
+  const terms = specific.length > 0 ? specific : question.terms;
+  if (terms.length === 0) return [];
+  const hop1 = await index.keyword({ terms }, options.candidates);
   if (hop1.length === 0 && !options.extraLists?.length) return [];
   const foldedQuestion = fold(question.text);
   const maxScore = hop1[0]?.score || 1;
@@ -200,14 +201,11 @@ async function addBridges(
   const found: Array<{ lookup: (typeof lookups)[number]; ids: string[] }> = [];
   for (const lookup of chosen) {
     // Only a name's specific words are looked up; "United" or "American" alone links to everything.
-    const match = ftsAny(
-      [...lookup.name].filter(
-        (w) => (df.get(w) ?? 0) > 0 && !isCommon(df.get(w) ?? 0, total, options.commonShare),
-      ),
-      'names',
+    const words = [...lookup.name].filter(
+      (w) => (df.get(w) ?? 0) > 0 && !isCommon(df.get(w) ?? 0, total, options.commonShare),
     );
-    if (!match) continue;
-    const hits = await index.keyword(match, 5);
+    if (words.length === 0) continue;
+    const hits = await index.keyword({ terms: words, field: 'names' }, 5);
     found.push({ lookup, ids: hits.map((h) => h.id).filter((id) => id !== lookup.parent) });
   }
   const passages = await index.load([...new Set(found.flatMap((f) => f.ids))]);

@@ -3,7 +3,7 @@ import type { Principal } from '../../core/principal.js';
 import type { Scope } from '../access.js';
 import { cosine } from '../embeddings.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
-import { contentTerms, ftsAny } from '../text/normalize.js';
+import { contentTerms } from '../text/normalize.js';
 import type { SearchHit } from '../types.js';
 import type { RankedList } from './fusion.js';
 import {
@@ -35,7 +35,7 @@ export const MAX_QUERY_CHARS = 4000;
 export function scopedIndex(kb: KnowledgeBase, scope: Scope): PassageIndex {
   const cache = new Map<string, RankablePassage>();
   return {
-    keyword: (match, limit) => kb.store.keywordSearch(scope, match, limit),
+    keyword: (query, limit) => kb.store.keywordSearch(scope, query, limit),
     async load(ids) {
       const missing = ids.filter((id) => !cache.has(id));
       if (missing.length > 0) {
@@ -53,16 +53,17 @@ export function scopedIndex(kb: KnowledgeBase, scope: Scope): PassageIndex {
   };
 }
 
-async function keywordMatch(kb: KnowledgeBase, scope: Scope, terms: string[]): Promise<string | null> {
+/** The query's terms worth looking up: the rarer ones when some are common. */
+async function keywordTerms(kb: KnowledgeBase, scope: Scope, terms: string[]): Promise<string[]> {
   const unique = [...new Set(terms)];
   if (unique.length > 1) {
     const { total, df } = await kb.store.documentFrequency(scope, unique);
     const rare = unique.filter(
       (t) => (df.get(t) ?? 0) > 0 && !isCommon(df.get(t) ?? 0, total, COMMON_TERM_SHARE),
     );
-    if (rare.length > 0) return ftsAny(rare);
+    if (rare.length > 0) return rare;
   }
-  return ftsAny(unique);
+  return unique;
 }
 
 function checkQuery(query: string): string {
@@ -92,8 +93,7 @@ export async function search(
   if (terms.length === 0) return [];
   let ranked: Array<{ id: string; score: number; signals?: Record<string, number | string> }>;
   if ((options.mode ?? 'hybrid') === 'keyword') {
-    const match = await keywordMatch(kb, scope, terms);
-    ranked = match ? await kb.store.keywordSearch(scope, match, limit) : [];
+    ranked = await kb.store.keywordSearch(scope, { terms: await keywordTerms(kb, scope, terms) }, limit);
   } else {
     const question = analyzeQuestion(q);
     const extraLists = [

@@ -6,11 +6,13 @@ import type {
   ExchangeRecord,
   FactFilter,
   FactWrite,
+  KeywordQuery,
   KnowledgeStore,
   WriteHooks,
 } from '../../knowledge/store-port.js';
 import type { KbAuditRecord, KbGrant } from '../../knowledge/types.js';
 import type { SqliteDatabase } from './database.js';
+import { ftsAny } from './fts.js';
 import * as admin from './knowledge-admin.js';
 import { mergeEntities, unmerge } from './knowledge-entities.js';
 import { exportRecords, importRecords } from './knowledge-exchange.js';
@@ -103,8 +105,9 @@ export class SqliteKnowledgeStore implements KnowledgeStore {
   async chunks(scope: Scope, ids: readonly string[]) {
     return reads.chunks(this.s, scope, ids);
   }
-  async keywordSearch(scope: Scope, match: string, limit: number) {
-    return reads.keywordSearch(this.s, scope, match, limit);
+  async keywordSearch(scope: Scope, query: KeywordQuery, limit: number) {
+    const match = ftsAny(query.terms, query.field);
+    return match ? reads.keywordSearch(this.s, scope, match, limit) : [];
   }
   async documentFrequency(_scope: Scope, terms: readonly string[]) {
     return reads.documentFrequency(this.s, this.stats, terms);
