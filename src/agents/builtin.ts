@@ -1,4 +1,5 @@
 import type { PlanTemplate } from '../orchestrator/plan.js';
+import { creativeTemplate } from '../orchestrator/templates/creative.js';
 import { researchTemplate } from '../orchestrator/templates/research.js';
 import { creativeAgent } from './creative/index.js';
 import { knowledgeAgent } from './knowledge/index.js';
@@ -12,5 +13,5 @@ export function builtinAgents(): AgentDefinition[] {
 
 /** The planner's built-in templates, tried in order. */
 export function builtinTemplates(): PlanTemplate[] {
-  return [researchTemplate];
+  return [researchTemplate, creativeTemplate];
 }

@@ -13,7 +13,10 @@ const MAX_FINDINGS = 40;
 
 export function evidenceFromResearch(corpus: Corpus, analysis: Analysis): Evidence {
   const readable: Corpus = { ...corpus, sources: corpus.sources.filter((s) => s.status === 'ok') };
-  const ranked = rankFindings(analysis).slice(0, MAX_FINDINGS);
+  // A sentence opening with a pronoun ("It is the largest…") cannot stand alone in new content.
+  const ranked = rankFindings(analysis)
+    .filter((f) => !/^(it|its|they|their|this|these|that|he|she|we)\b/i.test(f.sentence))
+    .slice(0, MAX_FINDINGS);
   const top = ranked[0]?.score ?? 1;
   const claimsBySentence = new Map(analysis.claims.map((c) => [`${c.sourceId}#${c.index}`, c]));
   const facts: ContentFact[] = ranked.map((finding, rank) => {

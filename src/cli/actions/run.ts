@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openSystem } from '../../runtime/system.js';
 import { type GlobalOptions, output, parseIntOption, systemOptions } from '../io.js';
@@ -7,6 +8,8 @@ import { runMission } from '../mission-runner.js';
 interface RunOptions extends GlobalOptions {
   sources?: string[];
   namespace?: string;
+  image?: string;
+  creative?: string;
   agents?: string[];
   detach?: boolean;
   timeout?: string;
@@ -20,6 +23,9 @@ export async function run(goal: string, _opts: unknown, command: Command): Promi
     const missionOptions = {
       ...(opts.sources ? { sources: opts.sources } : {}),
       ...(opts.namespace ? { namespace: opts.namespace } : {}),
+      // The image is read by the node that runs the card step: pass it as an absolute path.
+      ...(opts.image ? { image: resolve(opts.image) } : {}),
+      ...(opts.creative ? { creative: opts.creative } : {}),
     };
     if (opts.detach) {
       const mission = await system.missions.create(goal, missionOptions);

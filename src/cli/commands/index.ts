@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as agents } from './agents.js';
+import { register as artifacts } from './artifacts.js';
 import { register as audit } from './audit.js';
 import { register as backup } from './backup.js';
 import { register as demo } from './demo.js';
@@ -36,4 +37,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   nodes,
   worker,
   effects,
+  artifacts,
 ];

@@ -1,5 +1,6 @@
 import { MagnaError } from '../../core/errors.js';
-import type { MissionOptions, Plan, PlanTemplate } from '../plan.js';
+import type { MissionOptions, Plan, PlanStep, PlanTemplate } from '../plan.js';
+import { contentFormat, creativeSteps } from './creative.js';
 
 /**
  * "research <topic>" with sources → collect → (analyze, knowledge ingest) → report. Collection limits may be given
@@ -34,6 +35,17 @@ function limitsOf(options: MissionOptions): Record<string, number | boolean> {
     }
   }
   return limits;
+}
+
+function creativeTail(options: MissionOptions, topic: string): PlanStep[] {
+  if (typeof options.creative !== 'string' || !options.creative) return [];
+  const format = contentFormat(options.creative);
+  if (!format) {
+    throw new MagnaError('MISSION_PLAN_INVALID', `Unknown creative format ${options.creative}.`, {
+      details: { creative: options.creative },
+    });
+  }
+  return creativeSteps(format, topic, ['analyze', 'knowledge'], options);
 }
 
 export const researchTemplate: PlanTemplate = {
@@ -79,6 +91,8 @@ export const researchTemplate: PlanTemplate = {
           dependsOn: ['collect'],
         },
         { key: 'report', skill: 'research.report', input: { topic }, dependsOn: ['analyze', 'knowledge'] },
+        // `--creative <format>` ends the mission with cited content and a social card.
+        ...creativeTail(options, topic),
       ],
     };
   },
