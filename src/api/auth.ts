@@ -5,6 +5,8 @@ import type { AuthenticatedPrincipal } from '../security/keys.js';
 import { authorize } from '../security/permissions.js';
 import type { SecurityService } from '../security/service.js';
 import type { AuditOutcome } from '../security/store-port.js';
+import { AuthFailureAudit } from './auth-failure-audit.js';
+import { AuthThrottle, presentedKeyId } from './auth-throttle.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -38,7 +40,12 @@ function credentialOf(request: FastifyRequest): string | null {
  * without the route's permission 403. The principal is kept on the request for handlers,
  * rate limiting and the audit record.
  */
-export function installAuth(app: FastifyInstance, security: SecurityService, events: EventHub): void {
+export function installAuth(
+  app: FastifyInstance,
+  security: SecurityService,
+  events: EventHub,
+  throttle: AuthThrottle = new AuthThrottle(),
+): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('errorCode', null);
   app.addHook('onRequest', async (request) => {
@@ -52,8 +59,13 @@ export function installAuth(app: FastifyInstance, security: SecurityService, eve
         'This endpoint needs an API key or session token: "Authorization: Bearer <key>".',
       );
     }
+    // Throttled before any key is checked, so a refused request costs no scrypt. A key text
+    // already verified costs none either and passes: its holder is not locked out by a flood.
+    const keyId = presentedKeyId(credential);
+    if (!security.keys.knownGood(credential)) throttle.check(request.ip, keyId);
     const principal: AuthenticatedPrincipal | null = await security.authenticate(credential);
     if (!principal) {
+      throttle.failed(request.ip, keyId);
       events.emit('security:auth-failed', {
         reason: 'unknown, expired or revoked credentials',
         ip: request.ip,
@@ -72,9 +84,26 @@ export function installAuth(app: FastifyInstance, security: SecurityService, eve
  * record. Reads that succeed are not audited: they would drown the log.
  */
 export function installAudit(app: FastifyInstance, security: SecurityService): void {
+  const failures = new AuthFailureAudit(security.audit, (error) =>
+    app.log.error({ err: error }, 'audit record could not be written'),
+  );
+  app.addHook('onClose', () => failures.close());
   app.addHook('onSend', async (request, reply, payload) => {
     const status = reply.statusCode;
     const mutating = !SAFE_METHODS.has(request.method);
+    if (!request.principal && (status === 401 || status === 429)) {
+      // Unauthenticated failures are aggregated per address and window (a flood cannot fill the disk).
+      await failures.note({
+        ip: request.ip,
+        action: request.routeOptions.config?.operationId ?? `${request.method} (unknown route)`,
+        target: `${request.method} ${request.url.split('?')[0]!.slice(0, 512)}`,
+        outcome: status === 401 ? 'auth-failed' : 'rate-limited',
+        status,
+        requestId: request.id,
+        ...(request.errorCode ? { error: request.errorCode } : {}),
+      });
+      return payload;
+    }
     if (!mutating && status !== 401 && status !== 403) return payload;
     const outcome: AuditOutcome =
       status === 401

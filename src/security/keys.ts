@@ -5,6 +5,7 @@ import { MagnaError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { type Principal, SYSTEM_ROLES, type SystemRole } from '../core/principal.js';
 import { validateNamespace } from '../knowledge/namespaces.js';
+import { SCRYPT_CONCURRENCY, Slots } from './scrypt-slots.js';
 import type { ApiKeyRecord, SecurityStore } from './store-port.js';
 
 const scrypt = promisify(scryptCallback) as (
@@ -73,6 +74,7 @@ export class KeyService {
   private readonly revocations = new Map<string, Promise<number | null | undefined>>();
   /** Digests of key texts that failed scrypt, so a client repeating a wrong key costs no more scrypt. */
   private readonly rejected = new Set<string>();
+  private readonly scryptSlots = new Slots(SCRYPT_CONCURRENCY);
 
   constructor(
     private readonly store: SecurityStore,
@@ -152,6 +154,16 @@ export class KeyService {
     return read;
   }
 
+  /**
+   * True when this exact key text was verified by scrypt before (and not revoked since in this
+   * process): a key id under a flood of wrong secrets still lets its real holder in.
+   */
+  knownGood(presented: string): boolean {
+    const id = KEY_FORMAT.exec(presented)?.[1];
+    const cached = id ? this.verified.get(id) : undefined;
+    return cached !== undefined && timingSafeEqual(cached, createHash('sha256').update(presented).digest());
+  }
+
   /** Returns the principal of a valid key text, or null for anything else. */
   async verify(presented: string): Promise<AuthenticatedPrincipal | null> {
     if (presented.length > 512) return null;
@@ -163,7 +175,7 @@ export class KeyService {
     if (!cached || !timingSafeEqual(cached, digest)) {
       const hex = digest.toString('hex');
       if (this.rejected.has(hex)) return null;
-      const hash = await scrypt(presented, record.salt, HASH_BYTES, SCRYPT);
+      const hash = await this.scryptSlots.run(() => scrypt(presented, record.salt, HASH_BYTES, SCRYPT));
       if (!timingSafeEqual(hash, record.hash)) {
         if (this.rejected.size >= CACHE_LIMIT) this.rejected.clear();
         this.rejected.add(hex);
