@@ -211,11 +211,16 @@ export interface KnowledgeStore {
   // embeddings
   embeddingsMissing(scope: Scope, model: string, limit: number): Promise<Array<{ id: string; text: string }>>;
   saveEmbeddings(model: string, vectors: Array<{ chunkId: string; vector: Float32Array }>): Promise<void>;
-  embeddings(
+  /**
+   * The `k` chunks in scope whose stored vectors (of `model`) are nearest to `vector` by cosine
+   * similarity, best first: the adapter searches, so a vector index can serve it where one exists.
+   */
+  nearest(
     scope: Scope,
     model: string,
-    chunkIds?: readonly string[],
-  ): Promise<Array<{ chunkId: string; vector: Float32Array }>>;
+    vector: Float32Array,
+    k: number,
+  ): Promise<Array<{ chunkId: string; score: number }>>;
 
   // exchange
   exportRecords(scope: Scope): AsyncIterable<ExchangeRecord>;

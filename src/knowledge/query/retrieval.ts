@@ -1,7 +1,6 @@
 import { MagnaError } from '../../core/errors.js';
 import type { Principal } from '../../core/principal.js';
 import type { Scope } from '../access.js';
-import { cosine } from '../embeddings.js';
 import type { KnowledgeBase } from '../knowledge-base.js';
 import { contentTerms } from '../text/normalize.js';
 import type { SearchHit } from '../types.js';
@@ -142,20 +141,15 @@ async function graphLists(kb: KnowledgeBase, scope: Scope, names: string[]): Pro
   ].filter((l) => l.ids.length > 0);
 }
 
-/** Brute-force cosine over stored vectors, up to 20,000 chunks (about 10 ms at 768 dimensions). */
+/** The chunks nearest the query's embedding, as the store finds them. */
 async function embeddingLists(kb: KnowledgeBase, scope: Scope, query: string): Promise<RankedList[]> {
   if (!kb.embeddings) return [];
   try {
     const [vector] = await kb.embeddings.embed([query]);
     if (!vector) return [];
-    const stored = await kb.store.embeddings(scope, kb.embeddings.model);
-    if (stored.length === 0 || stored.length > 20_000) return [];
-    const ids = stored
-      .map((s) => ({ id: s.chunkId, score: cosine(vector, s.vector) }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 20)
-      .map((s) => s.id);
-    return [{ ids, weight: 1, k: 5 }];
+    const nearest = await kb.store.nearest(scope, kb.embeddings.model, vector, 20);
+    if (nearest.length === 0) return [];
+    return [{ ids: nearest.map((n) => n.chunkId), weight: 1, k: 5 }];
   } catch (error) {
     kb.logger?.warn({ err: error }, 'embedding the query failed; ranking without embeddings');
     return [];
