@@ -132,6 +132,9 @@ describe('the report', () => {
     const findings = report.markdown.split('## Key findings')[1]!.split('## Figures')[0]!.trim().split('\n');
     expect(findings.length).toBeGreaterThanOrEqual(5);
     for (const line of findings) expect(line).toMatch(/\[\d+\]$/);
+    // No finding opens with a pronoun it cannot resolve out of context ("It is the largest…").
+    for (const line of findings)
+      expect(line).not.toMatch(/^(?:\d+\.|-)\s*“(?:It|Its|They|This|These|He|She|We)\b/);
     for (const match of report.markdown.matchAll(/\[(\d+)\]/g))
       expect(Number(match[1])).toBeLessThanOrEqual(numbered);
     expect(report.dropped).toEqual([]);

@@ -60,8 +60,9 @@ export function rankFindings(analysis: Analysis): RankedFinding[] {
     );
     let score = 0;
     if (claims.some((c) => c.subjectIsEntity)) score += 2;
-    // A sentence opening with a pronoun ("It is the largest…") reads poorly out of context.
-    if (/^(it|they|this|these|that|he|she|we)\b/i.test(head.sentence)) score -= 2;
+    // A sentence opening with a pronoun ("It is the largest…") cannot be quoted out of context:
+    // the quotation must stay word for word, so it is dropped rather than rewritten.
+    if (/^(it|its|they|their|this|these|those|that|he|his|she|her|we|our)\b/i.test(head.sentence)) continue;
     if (claims.some((c) => c.year !== undefined)) score += 1;
     if (claims.some((c) => c.unit === '%' || /^[A-Z]{3}/.test(c.unit))) score += 1;
     score += Math.min(3, head.nouns.filter((n) => topTerms.has(n)).length);
