@@ -18,7 +18,12 @@ export function evidenceFromResearch(corpus: Corpus, analysis: Analysis): Eviden
     .filter((f) => !/^(it|its|they|their|this|these|that|he|she|we)\b/i.test(f.sentence))
     .slice(0, MAX_FINDINGS);
   const top = ranked[0]?.score ?? 1;
-  const claimsBySentence = new Map(analysis.claims.map((c) => [`${c.sourceId}#${c.index}`, c]));
+  // The first number of a sentence is what it is about ("reached 442,100 … up from 302,300").
+  const claimsBySentence = new Map<string, (typeof analysis.claims)[number]>();
+  for (const c of analysis.claims) {
+    const key = `${c.sourceId}#${c.index}`;
+    if (!claimsBySentence.has(key)) claimsBySentence.set(key, c);
+  }
   const facts: ContentFact[] = ranked.map((finding, rank) => {
     const claim = claimsBySentence.get(`${finding.sourceId}#${finding.index}`);
     return {

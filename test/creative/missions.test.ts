@@ -109,7 +109,11 @@ describe('creative missions from the CLI', () => {
       expect(summary.status).toBe('succeeded');
       expect(summary.results.content).toMatchObject({ format: 'brief' });
       expect(summary.results.content!.sentences).toBeGreaterThan(2);
-      if (process.env.SHOW_BRIEF) console.log(readFileSync(String(summary.results.content!.markdownPath), 'utf8'), JSON.stringify(summary.results));
+      if (process.env.SHOW_BRIEF)
+        console.log(
+          readFileSync(String(summary.results.content!.markdownPath), 'utf8'),
+          JSON.stringify(summary.results),
+        );
       expect(summary.results.card).toMatchObject({ width: 1200, height: 630 });
 
       const listed = cli(['artifacts', summary.missionId, '--json'], { cwd });
