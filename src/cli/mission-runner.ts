@@ -117,6 +117,8 @@ function describe(summary: MissionSummary): string {
   if (summary.artifacts.length > 0) {
     lines.push('results:');
     for (const path of summary.artifacts) lines.push(`  ${path}`);
+    const html = summary.artifacts.find((path) => path.endsWith('.html'));
+    if (html) lines.push('', `open the report in a browser: file://${html}`);
   }
   return lines.join('\n');
 }

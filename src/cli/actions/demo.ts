@@ -12,9 +12,8 @@ export async function demo(_o: unknown, command: Command): Promise<void> {
   const system = await openSystem({ ...systemOptions(opts), kind: 'demo' });
   try {
     if (!opts.json) process.stderr.write(`sample site serving at ${site.url}\n`);
-    const summary = await runMission(system, opts.goal, { sources: [site.url] }, opts);
-    const html = summary.artifacts.find((path) => path.endsWith('.html'));
-    if (!opts.json && html) process.stdout.write(`\nopen the report in a browser: file://${html}\n`);
+    // Ends, like `run`, with the report to open (printed by runMission).
+    await runMission(system, opts.goal, { sources: [site.url] }, opts);
   } finally {
     await system.close();
     await site.close();

@@ -9,6 +9,7 @@ import { register as effects } from './effects.js';
 import { register as kb } from './kb.js';
 import { register as keys } from './keys.js';
 import { register as migrate } from './migrate.js';
+import { register as missions } from './missions.js';
 import { register as nodes } from './nodes.js';
 import { register as restore } from './restore.js';
 import { register as run } from './run.js';
@@ -38,4 +39,5 @@ export const COMMANDS: Array<(program: Command) => void> = [
   worker,
   effects,
   artifacts,
+  missions,
 ];
