@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { MagnaConfig } from '../core/config.js';
 import { MagnaError } from '../core/errors.js';
 import type { System } from '../runtime/system.js';
+import { deliverAdminKey } from './admin-key-output.js';
 import { installAudit, installAuth } from './auth.js';
 import { sendError } from './errors.js';
 import { installHostileInputChecks } from './hostile-input.js';
@@ -181,7 +182,7 @@ export interface StartedApi {
 /**
  * Serves the API (the `server` command alone, `start` beside the agents). On first start, when no
  * admin key is active, one is created — from MAGNA_ADMIN_KEY if set — and a generated one is
- * handed to `onAdminKey` (default: printed on stdout) exactly once.
+ * handed to `onAdminKey` (default: deliverAdminKey — stderr on a terminal, else a 0600 file) once.
  */
 export async function startApiServer(
   system: System,
@@ -202,12 +203,7 @@ export async function startApiServer(
     });
     adminKey = created.key;
     if (adminKey) {
-      const print =
-        options.onAdminKey ??
-        ((key: string) =>
-          process.stdout.write(
-            `\nCreated the first admin API key. It is shown only now; store it safely:\n\n  ${key}\n\n`,
-          ));
+      const print = options.onAdminKey ?? ((key: string) => deliverAdminKey(key, system.config.home));
       print(adminKey);
     }
   }
