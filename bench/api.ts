@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import rateLimit from '@fastify/rate-limit';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { z } from 'zod';
 import { defineAgent, defineSkill } from '../src/agents/sdk.js';
+import { installSecurityHeaders } from '../src/api/security-headers.js';
 import { buildApiServer } from '../src/api/server.js';
 import { silentLogger } from '../src/observability/logger.js';
 import { openSystem } from '../src/runtime/system.js';
@@ -79,6 +81,19 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
   bare.get('/', async () => ({ hello: 'world' }));
   await bare.listen({ host: '127.0.0.1', port: 0 });
   const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/`;
+  // Bare Fastify with the plugins every API request passes through (the security headers taken
+  // from @fastify/helmet, rate limiting per caller), so what the API adds beyond them is visible.
+  const plugged = Fastify({ logger: false });
+  await installSecurityHeaders(plugged);
+  await plugged.register(rateLimit, {
+    global: true,
+    max: 1_000_000_000,
+    timeWindow: 60_000,
+    hook: 'preHandler',
+  });
+  plugged.get('/', async () => ({ hello: 'world' }));
+  await plugged.listen({ host: '127.0.0.1', port: 0 });
+  const pluggedUrl = `http://127.0.0.1:${(plugged.server.address() as { port: number }).port}/`;
 
   const system = await openSystem({
     overrides: { home, log: { level: 'silent' }, server: { rateLimitPerMinute: 1_000_000_000 } },
@@ -111,6 +126,10 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
     await load(`${base}/tasks?limit=20`, 1, { headers: auth });
     const cases: Array<{ label: string; run: () => Promise<Figures> }> = [
       { label: 'peer: bare Fastify GET / (hello world)', run: () => load(bareUrl, seconds) },
+      {
+        label: 'peer: bare Fastify + security headers + rate limit GET /',
+        run: () => load(pluggedUrl, seconds),
+      },
       { label: 'GET /healthz', run: () => load(`${base}/healthz`, seconds) },
       {
         label: 'GET /tasks?limit=20 (API key)',
@@ -141,8 +160,11 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
       };
     });
     const reference = medians[0]!;
-    const missions = medians[3]!;
+    const withPlugins = medians[1]!;
+    const tasks = medians[3]!;
+    const missions = medians[4]!;
     const ratio = missions.requestsPerSecond / reference.requestsPerSecond;
+    const tasksRatio = tasks.requestsPerSecond / reference.requestsPerSecond;
     const created = (await system.missions.list({ limit: 1 })).length;
     return {
       name,
@@ -152,11 +174,15 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
         'p50 ms': medians[i]!.p50,
         'p99 ms': medians[i]!.p99,
         'vs bare': `${round((medians[i]!.requestsPerSecond / reference.requestsPerSecond) * 100, 1)}%`,
+        'vs bare + plugins': `${round((medians[i]!.requestsPerSecond / withPlugins.requestsPerSecond) * 100, 1)}%`,
         errors: medians[i]!.errors + medians[i]!.non2xx,
       })),
       verdicts: [
         `authenticated POST /missions at ${round(ratio * 100, 1)}% of bare Fastify (target >= ${TARGET_RATIO * 100}%): ${
           ratio >= TARGET_RATIO && missions.non2xx === 0 && created > 0 ? 'met' : 'NOT met'
+        }`,
+        `authenticated GET /tasks?limit=20 at ${round(tasksRatio * 100, 1)}% of bare Fastify (target >= ${TARGET_RATIO * 100}%): ${
+          tasksRatio >= TARGET_RATIO && tasks.non2xx === 0 ? 'met' : 'NOT met'
         }`,
       ],
       notes: [
@@ -167,6 +193,7 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
   } finally {
     await app.close();
     await bare.close();
+    await plugged.close();
     await system.close();
     rmSync(home, { recursive: true, force: true });
   }
