@@ -28,7 +28,7 @@ import {
   parsePredicate,
   unknownPredicate,
 } from './predicates.js';
-import { type AnswerOptions, answer } from './query/answer.js';
+import type { AnswerOptions } from './query/answer.js';
 import {
   type EntityView,
   entityView,
@@ -310,7 +310,9 @@ export class KnowledgeBase {
     return search(this, principal, query, options);
   }
 
-  answer(principal: Principal, question: string, options?: AnswerOptions): Promise<Answer> {
+  async answer(principal: Principal, question: string, options?: AnswerOptions): Promise<Answer> {
+    // Answering reads spans with compromise (~0.5 s to import): loaded with the first question.
+    const { answer } = await import('./query/answer.js');
     return answer(this, principal, question, options);
   }
 
