@@ -133,6 +133,11 @@ export const ERROR_CODES = {
     exit: 78,
     doc: 'Encrypted data exists but no encryption key is configured.',
   },
+  CRYPTO_KEY_MISMATCH: {
+    http: 500,
+    exit: 78,
+    doc: 'The configured encryption key is not the one this data was encrypted under; the start stops before anything is served or written.',
+  },
   CRYPTO_DECRYPT_FAILED: {
     http: 500,
     exit: 1,

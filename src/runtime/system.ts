@@ -17,6 +17,7 @@ import type { EffectStore } from '../queue/effects-port.js';
 import { SkillCatalog } from '../queue/skill-catalog.js';
 import { TaskQueue } from '../queue/task-queue.js';
 import { createEncryptor, type Encryptor } from '../security/encryption.js';
+import { verifyKeyCheck } from '../security/key-check.js';
 import { SecurityService } from '../security/service.js';
 import type { StoreAdmin } from '../store/admin-port.js';
 import { dialectOf, openStores } from '../store/stores.js';
@@ -102,6 +103,15 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     onError: (error, context) => logger.warn({ err: error }, `store: ${context}`),
   });
   if (embedded) markHome(config.home, databasePath(config));
+  // A wrong encryption key stops the start here, before anything is served or written.
+  if (embedded) {
+    try {
+      verifyKeyCheck(config.home, encryption);
+    } catch (error) {
+      await stores.close?.();
+      throw error;
+    }
+  }
   const nodes: AgentNode[] = [];
   // Every process that opens an embedded home registers in it (restore and `nodes` read these).
   const registration = embedded
