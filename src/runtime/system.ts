@@ -17,7 +17,7 @@ import type { EffectStore } from '../queue/effects-port.js';
 import { SkillCatalog } from '../queue/skill-catalog.js';
 import { TaskQueue } from '../queue/task-queue.js';
 import { createEncryptor, type Encryptor } from '../security/encryption.js';
-import { verifyKeyCheck } from '../security/key-check.js';
+import { restrictToOwner, verifyKeyCheck } from '../security/key-check.js';
 import { SecurityService } from '../security/service.js';
 import type { StoreAdmin } from '../store/admin-port.js';
 import { dialectOf, openStores } from '../store/stores.js';
@@ -103,6 +103,9 @@ export async function openSystem(options: OpenSystemOptions = {}): Promise<Syste
     onError: (error, context) => logger.warn({ err: error }, `store: ${context}`),
   });
   if (embedded) markHome(config.home, databasePath(config));
+  // The database holds every record: owner read/write only (SQLite gives its -wal and -shm
+  // files the database file's mode).
+  if (embedded) restrictToOwner(databasePath(config));
   // A wrong encryption key stops the start here, before anything is served or written.
   if (embedded) {
     try {

@@ -42,3 +42,8 @@ export function verifyKeyCheck(home: string, encryption: Encryptor): void {
   writeFileSync(path, `${encryption.encryptText(CHECK_TEXT)}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
 }
+
+/** Makes a data file readable and writable by its owner only (0600), if it exists. */
+export function restrictToOwner(path: string): void {
+  if (existsSync(path)) chmodSync(path, 0o600);
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,19 @@ describe('encryption key check value', () => {
     await (await open(home, `${wrong},${first}`)).close();
     await (await open(home, wrong)).close();
     await expect(open(home, first)).rejects.toMatchObject({ code: 'CRYPTO_KEY_MISMATCH' });
+    rmSync(home, { recursive: true, force: true });
+  });
+});
+
+describe('data file modes', () => {
+  it('the database and a backup are readable by their owner only (0600)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'magna-mode-'));
+    const system = await open(home, generateKey());
+    const backup = join(home, 'backup.mgnb');
+    await system.admin.backup({ target: backup, artifactsRoot: system.artifacts.root });
+    await system.close();
+    expect(statSync(join(home, 'magnatronic.db')).mode & 0o777).toBe(0o600);
+    expect(statSync(backup).mode & 0o777).toBe(0o600);
     rmSync(home, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
@@ -120,6 +120,8 @@ export async function createBackup(
     const handle = await open(temp, 'r+');
     await handle.sync();
     await handle.close();
+    // A backup holds everything the database does: owner read/write only.
+    await chmod(temp, 0o600);
     await rename(temp, options.target);
     return {
       file: options.target,
