@@ -87,11 +87,6 @@ export const ERROR_CODES = {
   MISSION_FAILED: { http: 500, exit: 1, doc: 'The mission ended with failed or cancelled tasks.' },
   AGENT_INVALID: { http: 400, exit: 2, doc: 'An agent definition is invalid (name, skills, schemas).' },
   // research
-  RESEARCH_FETCH_FAILED: {
-    http: 502,
-    exit: 1,
-    doc: 'A source could not be fetched; the reason is recorded per source.',
-  },
   RESEARCH_NO_SOURCES: { http: 400, exit: 2, doc: 'A research mission has no usable sources.' },
   RESEARCH_SOURCE_FORBIDDEN: {
     http: 403,

@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .command('list')
     .description('List effects, newest first, with when each was delivered.')
     .option('--pending', 'only effects not delivered yet (oldest first)')
-    .option('--limit <n>', 'at most this many (default 50)', '50')
+    .option('--limit <n>', 'at most this many', '50')
     .option('--json', 'print JSON')
     .action(lazyAction(() => import('../actions/effects.js'), 'list'));
   effects
