@@ -12,7 +12,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const commands = docFiles(ROOT).flatMap((file) => extractCommands(file, ROOT));
 
 /** Commands that serve until stopped, fetch from the network, or replace the home. */
-const LONG_RUNNING = new Set(['start', 'server', 'demo', 'run', 'restore']);
+const LONG_RUNNING = new Set(['start', 'server', 'worker', 'demo', 'run', 'restore']);
 
 /** Commands whose documented use follows a setup step the test does not make. */
 const NEEDS_SETUP = new Set(['keys rotate-encryption']); // an encryption key configured first
