@@ -22,6 +22,7 @@ const BENCHES: Array<() => Promise<BenchModule>> = [
   () => import('./knowledge.js'),
   () => import('./api.js'),
   () => import('./research.js'),
+  () => import('./creative.js'),
   () => import('./demo.js'),
 ];
 
