@@ -78,6 +78,8 @@ export function liveProcesses(home: string, now = Date.now()): HomeProcess[] {
 export interface Registration {
   readonly record: HomeProcess;
   update(change: Partial<Pick<HomeProcess, 'state' | 'agents' | 'load' | 'kind'>>): void;
+  /** Writes the current sample now, so a reader right after start-up sees the running state. */
+  refresh(): void;
   /** Resolves with STORE_REPLACED if the database file this process opened is replaced or removed. */
   readonly replaced: Promise<MagnaError>;
   close(): void;
@@ -149,6 +151,11 @@ export function registerProcess(
     update(change) {
       Object.assign(record, change);
       if (!closed) write();
+    },
+    refresh() {
+      if (closed) return;
+      Object.assign(record, options.sample?.() ?? {});
+      write();
     },
     close() {
       if (closed) return;

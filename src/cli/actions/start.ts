@@ -53,6 +53,7 @@ export async function start(_opts: unknown, command: Command): Promise<void> {
     if (stop.aborted) return;
     node = system.createNode();
     await node.start();
+    system.registration?.refresh();
     // Outbox effects go to the configured sinks after their task commits (none configured: idle).
     if (system.effects) {
       dispatcher = new EffectDispatcher(

@@ -57,6 +57,7 @@ export async function worker(_opts: unknown, command: Command): Promise<void> {
     if (stop.aborted) return;
     node = system.createNode();
     await node.start();
+    system.registration?.refresh();
     logger.info(
       { nodeId: node.id, agents: agents.map((a) => a.name), health: health?.port ?? null },
       'worker started',
